@@ -1,0 +1,76 @@
+//! The command line: arguments are parsed into typed options, each command runs as a library
+//! call, and every failure maps to an exit code (0 ok, 1 invalid input or failed output,
+//! 2 usage error). Nothing here panics on user input.
+
+mod run;
+mod validate;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::input::InputErrors;
+
+/// The default scenario, relative to the working directory.
+pub const DEFAULT_SCENARIO: &str = "scenarios/chengdu-baseline.toml";
+
+#[derive(Parser, Debug)]
+#[command(name = "reformsim", version, about = "Simulate city reform scenarios: firms, parks and departments, day by day.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario and write metrics.csv, targets.csv and summary.json.
+    Run(run::RunArgs),
+    /// Check scenario and seeds files; print every problem found; exit 1 if any.
+    Validate {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files (for editors).
+    Schema,
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Problems in input files: exit 1.
+    #[error("{0}")]
+    Input(#[from] InputErrors),
+    /// Anything else that stopped the work (e.g. an unwritable output folder): exit 1.
+    #[error("error: {0:#}")]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout (exit 0) and usage errors to stderr (2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { files } => validate::validate(&files),
+        Command::Schema => {
+            print!("{}", crate::scenario::json_schema());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! `reformsim run`: one scenario, one or more replicates, three files and two tables.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use serde::Serialize;
+
+use super::{CliError, DEFAULT_SCENARIO};
+use crate::date::Date;
+use crate::engine::{RunResult, run_replicates};
+use crate::input::{InputError, InputErrors};
+use crate::metrics::KPIS;
+use crate::output::{metrics_csv, targets_csv, write_atomic};
+use crate::report::{self, CalibrationRow, Spread, TargetRow};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file.
+    #[arg(default_value = DEFAULT_SCENARIO)]
+    scenario: PathBuf,
+    /// Master seed (default: the scenario's `scenario.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulate this many days from the scenario's start instead of its whole horizon.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_DAYS)))]
+    days: Option<u32>,
+    /// Number of replicates (seeds spawned from the master seed), run in parallel.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replicates: u32,
+    /// Number of firms instead of the scenario's `population.firms`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_FIRMS)))]
+    firms: Option<u32>,
+    /// Output folder (default: output/<scenario name>/seed<seed>-x<replicates>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// `summary.json`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    scenario: &'a str,
+    scenario_file: String,
+    scenario_sha256: &'a str,
+    seeds_file: Option<String>,
+    seed: u64,
+    replicates: u32,
+    replicate_seeds: Vec<u64>,
+    version: &'static str,
+    start: Date,
+    end: Date,
+    days: u32,
+    firms: u32,
+    wall_seconds: f64,
+    calibration: &'a [CalibrationRow],
+    targets: &'a [TargetRow],
+    /// Every KPI on the last day: mean and 90 % interval over replicates.
+    end_values: BTreeMap<&'static str, Spread>,
+}
+
+pub fn run(args: RunArgs) -> Result<(), CliError> {
+    let mut loaded = crate::scenario::load(&args.scenario)?;
+    let s = &mut loaded.scenario;
+    if let Some(days) = args.days {
+        s.scenario.end = s.scenario.start.add_days(days as i32 - 1);
+        if s.levers.campaign.start > s.scenario.end {
+            // The campaign simply does not happen within a shorter horizon.
+            s.levers.campaign.start = s.scenario.end;
+        }
+    }
+    if let Some(firms) = args.firms {
+        s.population.firms = firms;
+    }
+    let problems = crate::scenario::validate(s);
+    if !problems.is_empty() {
+        let errors = problems
+            .into_iter()
+            .map(|p| InputError {
+                file: args.scenario.clone(),
+                line: None,
+                key: Some(p.key),
+                message: format!("{} (after applying --days/--firms)", p.message),
+            })
+            .collect();
+        return Err(InputErrors(errors).into());
+    }
+    let seed = args.seed.unwrap_or(s.scenario.seed);
+    let name = s.scenario.name.clone();
+
+    let started = Instant::now();
+    let results = run_replicates(&loaded.scenario, seed, args.replicates);
+    let wall_seconds = started.elapsed().as_secs_f64();
+
+    let (calibration, targets) = match &loaded.seeds {
+        Some(seeds) => (report::calibration(seeds, &results), report::targets(seeds, &results)),
+        None => (Vec::new(), Vec::new()),
+    };
+    let s = &loaded.scenario;
+    let summary = Summary {
+        scenario: &name,
+        scenario_file: loaded.path.display().to_string(),
+        scenario_sha256: &loaded.sha256,
+        seeds_file: loaded.seeds.as_ref().map(|x| x.path.display().to_string()),
+        seed,
+        replicates: args.replicates,
+        replicate_seeds: results.iter().map(|r| r.seed).collect(),
+        version: env!("CARGO_PKG_VERSION"),
+        start: s.scenario.start,
+        end: s.scenario.end,
+        days: crate::engine::horizon_days(s),
+        firms: s.population.firms,
+        wall_seconds,
+        calibration: &calibration,
+        targets: &targets,
+        end_values: end_values(&results),
+    };
+
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(&name).join(format!("seed{seed}-x{}", args.replicates)));
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    write_atomic(&out.join("metrics.csv"), &metrics_csv(&results)?)?;
+    write_atomic(&out.join("targets.csv"), &targets_csv(&targets)?)?;
+    let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
+    json.push(b'\n');
+    write_atomic(&out.join("summary.json"), &json)?;
+
+    if !args.quiet {
+        println!(
+            "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s",
+            s.population.firms,
+            summary.days,
+            args.replicates
+        );
+        println!("wrote {}/{{metrics.csv,targets.csv,summary.json}}\n", out.display());
+        if loaded.seeds.is_some() {
+            println!("Calibration against observed figures:");
+            println!("{}", report::calibration_text(&calibration));
+            println!("Targets:");
+            println!("{}", report::targets_text(&targets));
+        } else {
+            println!("(the scenario names no seeds file, so there is no calibration or target table)");
+        }
+    }
+    Ok(())
+}
+
+/// Every KPI on each replicate's last day, as a spread over replicates.
+fn end_values(results: &[RunResult]) -> BTreeMap<&'static str, Spread> {
+    KPIS.iter()
+        .filter_map(|k| {
+            let values: Vec<f64> = results.iter().filter_map(|r| r.rows.last()?.get(k.key)).collect();
+            Some((k.key, report::spread(&values)?))
+        })
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! Building a world from a scenario and running it day by day.
+//!
+//! Configuration flows one way: a validated `Scenario` and a seed → `Simulation::new` (spawns
+//! the population, inserts settings as resources) → `step` once per day → the `MetricsLog`.
+//! The engine knows nothing of files or terminals.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+
+use crate::date::Date;
+use crate::metrics::{MetricsLog, MetricsRow};
+use crate::model::{
+    CATEGORIES, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings, ProductionSettings,
+    RunSeed, ServiceLevers, TicketBook, spawn_population,
+};
+use crate::rng::replicate_seed;
+use crate::scenario::Scenario;
+
+/// One run of a scenario with one seed.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    start: Date,
+    days: u32,
+    next_day: u32,
+}
+
+/// The outcome of one run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub replicate: u32,
+    pub seed: u64,
+    pub rows: Vec<MetricsRow>,
+}
+
+impl Simulation {
+    /// A world holding the scenario's population and settings, before its first day.
+    pub fn new(s: &Scenario, seed: u64) -> Simulation {
+        let start = s.scenario.start;
+        let days = horizon_days(s);
+        let campaign_start = s.levers.campaign.start.days_since(start).max(0) as u32;
+        let mut world = World::new();
+        let campaign = spawn_population(&mut world, s, seed, campaign_start);
+        world.insert_resource(campaign);
+        world.insert_resource(Clock { day: 0, date: start });
+        world.insert_resource(RunSeed(seed));
+        world.insert_resource(ProblemSettings::from_scenario(s));
+        world.insert_resource(ProductionSettings::from_scenario(s));
+        world.insert_resource(ServiceLevers::from_scenario(s));
+        world.insert_resource(Departments::from_scenario(s));
+        world.insert_resource(TicketBook::default());
+        world.insert_resource(Counters::default());
+        world.insert_resource(DayTotals::default());
+        world.insert_resource(MetricsLog::new(start, days as usize));
+        Simulation {
+            world,
+            schedule: crate::systems::daily_schedule(),
+            start,
+            days,
+            next_day: 0,
+        }
+    }
+
+    /// Days in the horizon.
+    pub fn days(&self) -> u32 {
+        self.days
+    }
+
+    /// Simulates the next day; false once the horizon is done.
+    pub fn step(&mut self) -> bool {
+        if self.next_day >= self.days {
+            return false;
+        }
+        let day = self.next_day;
+        *self.world.resource_mut::<Clock>() = Clock {
+            day,
+            date: self.start.add_days(day as i32),
+        };
+        self.schedule.run(&mut self.world);
+        self.next_day += 1;
+        true
+    }
+
+    /// Simulates every remaining day and returns the daily KPI rows.
+    pub fn run(mut self) -> Vec<MetricsRow> {
+        while self.step() {}
+        self.world.remove_resource::<MetricsLog>().expect("inserted in new").rows
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The rows recorded so far.
+    pub fn rows(&self) -> &[MetricsRow] {
+        &self.world.resource::<MetricsLog>().rows
+    }
+
+    /// Checks that no firm or ticket was lost: every collected ticket is resolved or open, and
+    /// the firms' open tickets match the tickets the pipeline holds.
+    pub fn check_invariants(&mut self) -> Result<(), String> {
+        let book = self.world.resource::<TicketBook>();
+        let counters = self.world.resource::<Counters>();
+        let departments = self.world.resource::<Departments>();
+        let open = book.awaiting_triage.len() + departments.open_tickets();
+        let resolved = book.tickets.iter().filter(|t| t.resolved_day.is_some()).count();
+        if book.tickets.len() as u64 != counters.tickets_collected {
+            return Err(format!("{} tickets in the book but {} collected", book.tickets.len(), counters.tickets_collected));
+        }
+        if resolved as u64 != counters.tickets_resolved || resolved + open != book.tickets.len() {
+            return Err(format!(
+                "tickets lost: collected {} but resolved {resolved} + open {open}",
+                book.tickets.len()
+            ));
+        }
+        let held_by_firms: u64 = {
+            let mut q = self.world.query::<&FirmState>();
+            q.iter(&self.world)
+                .map(|s| s.ticketed.iter().take(CATEGORIES).map(|&n| u64::from(n)).sum::<u64>())
+                .sum()
+        };
+        if held_by_firms != open as u64 {
+            return Err(format!("firms hold {held_by_firms} open tickets but the pipeline holds {open}"));
+        }
+        Ok(())
+    }
+}
+
+/// Days from the scenario's start to its end, inclusive.
+pub fn horizon_days(s: &Scenario) -> u32 {
+    (s.scenario.end.days_since(s.scenario.start) + 1).max(0) as u32
+}
+
+/// Runs `n` replicates in parallel; replicate k uses `replicate_seed(master, k)`. Results are
+/// in replicate order whatever order they finished in.
+pub fn run_replicates(s: &Scenario, master_seed: u64, n: u32) -> Vec<RunResult> {
+    (0..n)
+        .into_par_iter()
+        .map(|k| {
+            let seed = replicate_seed(master_seed, k);
+            RunResult {
+                replicate: k,
+                seed,
+                rows: Simulation::new(s, seed).run(),
+            }
+        })
+        .collect()
+}

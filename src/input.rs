@@ -1,0 +1,285 @@
+//! Reading TOML input files (scenarios, seeds) with errors a planner can act on.
+//!
+//! Every error names the file, the line and the key path (`levers.campaign.visits_per_day.key`),
+//! whether it comes from the file system, the TOML syntax, the types, or the checks a file
+//! type runs after parsing. Nothing here panics on any input.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+
+/// One problem found in an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub file: PathBuf,
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<usize>,
+    /// Key path such as `departments[2].capacity`, when the problem concerns a key.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found in one or more input files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+/// A problem found by a file type's own checks, before it is given a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The text of an input file, kept to place later problems on their lines.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// Reads a file, refusing missing, empty, binary and non-UTF-8 files.
+    pub fn read(path: &Path) -> Result<Source, InputErrors> {
+        let fail = |line, message: String| {
+            InputErrors(vec![InputError {
+                file: path.to_owned(),
+                line,
+                key: None,
+                message,
+            }])
+        };
+        let bytes = std::fs::read(path).map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+            let line = line_of_offset(&bytes, pos);
+            return Err(fail(Some(line), "this is a binary file (it contains a NUL byte), not TOML text".into()));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let pos = e.utf8_error().valid_up_to();
+                let line = line_of_offset(e.as_bytes(), pos);
+                return Err(fail(Some(line), format!("the file is not UTF-8 text (bad byte at offset {pos})")));
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(fail(Some(1), "the file is empty".into()));
+        }
+        Ok(Source {
+            path: path.to_owned(),
+            text,
+        })
+    }
+
+    /// Parses the text as TOML into `T`, naming the key path of any type error.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, InputErrors> {
+        let de = toml::Deserializer::parse(&self.text).map_err(|e| {
+            let line = e.span().map(|s| self.line_of(s.start));
+            self.errors(vec![(line, None, first_line(e.message()))])
+        })?;
+        serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let key = (path != "." && path != "?").then_some(path);
+            let line = inner
+                .span()
+                .map(|s| self.line_of(s.start))
+                .or_else(|| key.as_deref().and_then(|k| self.line_of_key(k)));
+            self.errors(vec![(line, key, explain(inner.message()))])
+        })
+    }
+
+    /// Turns problems from a file type's checks into errors placed on their lines.
+    pub fn place(&self, problems: Vec<Problem>) -> InputErrors {
+        self.errors(
+            problems
+                .into_iter()
+                .map(|p| (self.line_of_key(&p.key), Some(p.key), p.message))
+                .collect(),
+        )
+    }
+
+    fn errors(&self, items: Vec<(Option<usize>, Option<String>, String)>) -> InputErrors {
+        InputErrors(
+            items
+                .into_iter()
+                .map(|(line, key, message)| InputError {
+                    file: self.path.clone(),
+                    line,
+                    key,
+                    message,
+                })
+                .collect(),
+        )
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        line_of_offset(self.text.as_bytes(), offset)
+    }
+
+    /// Line of a key path such as `departments[1].capacity`: the key itself when it is
+    /// written in the file, else the nearest enclosing table that is (a default was used).
+    pub fn line_of_key(&self, key: &str) -> Option<usize> {
+        let root = DeTable::parse(&self.text).ok()?;
+        let mut best: Option<Range<usize>> = None;
+        let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+        let mut value: Option<&DeValue<'_>> = None;
+        for segment in key_segments(key) {
+            match segment {
+                Segment::Key(name) => {
+                    let Some(t) = table.or_else(|| value.and_then(|v| v.as_table())) else { break };
+                    let Some((k, v)) = t.iter().find(|(k, _)| k.get_ref() == name) else { break };
+                    best = Some(k.span());
+                    value = Some(v.get_ref());
+                    table = None;
+                }
+                Segment::Index(i) => {
+                    let Some(item) = value.and_then(|v| v.as_array()).and_then(|a| a.iter().nth(i)) else {
+                        break;
+                    };
+                    best = Some(item.span());
+                    value = Some(item.get_ref());
+                }
+            }
+        }
+        best.map(|s| self.line_of(s.start))
+    }
+}
+
+fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}
+
+/// Makes serde's messages read as advice where we can.
+fn explain(message: &str) -> String {
+    let message = first_line(message);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once("`, expected ") {
+            let options: Vec<&str> = expected
+                .split(|c: char| c == '`')
+                .filter(|s| !s.is_empty() && !s.contains(',') && !s.contains(" or ") && !s.starts_with("one of"))
+                .collect();
+            if let Some(near) = nearest(field, &options) {
+                return format!("unknown key `{field}`; did you mean `{near}`? (expected {expected})");
+            }
+            return format!("unknown key `{field}` (expected {expected})");
+        }
+    }
+    message
+}
+
+/// The closest known name to a misspelt one, if it is close enough to be a typo.
+fn nearest<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
+    options
+        .iter()
+        .map(|o| (edit_distance(name, o), *o))
+        .filter(|(d, o)| *d <= 2.max(o.len() / 3))
+        .min()
+        .map(|(_, o)| o)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn key_segments(key: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in key.split('.') {
+        let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            out.push(Segment::Key(name));
+        }
+        while let Some((index, after)) = rest.split_once(']') {
+            if let Ok(i) = index.parse() {
+                out.push(Segment::Index(i));
+            }
+            rest = after.trim_start_matches('[');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Source {
+        Source {
+            path: "x.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn finds_lines_of_nested_keys_and_array_items() {
+        let s = source("[a]\nb = 1\n\n[[d]]\nc = 2\n[[d]]\nc = 3\n");
+        assert_eq!(s.line_of_key("a.b"), Some(2));
+        assert_eq!(s.line_of_key("d[1].c"), Some(7));
+        assert_eq!(s.line_of_key("a.missing"), Some(1));
+        assert_eq!(s.line_of_key("nothing"), None);
+    }
+
+    #[test]
+    fn suggests_near_misses() {
+        let m = explain("unknown field `capcity`, expected one of `name`, `capacity`, `categories`");
+        assert!(m.contains("did you mean `capacity`"), "{m}");
+    }
+}

@@ -1,0 +1,19 @@
+//! reformsim: an agent-based simulation of city reform scenarios on bevy_ecs.
+//!
+//! Layout: `scenario` (files → typed, validated config), `seeds` (the briefing's figures),
+//! `model` (components and resources), `systems` (one behaviour per file, run daily in a
+//! fixed order), `engine` (world building and stepping), `metrics` (daily KPIs), `report`
+//! (calibration and target-gap tables), `output` (files written whole or not at all), `cli`.
+
+pub mod cli;
+pub mod date;
+pub mod engine;
+pub mod input;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod seeds;
+pub mod systems;

@@ -1,0 +1,221 @@
+//! Daily KPIs: what is recorded, under which name and unit, and how it is computed.
+//!
+//! `record_metrics` runs last each day and appends one `MetricsRow` to the `MetricsLog`.
+//! Year-on-year growth is computed from daily totals of the simulated prior year, over the
+//! same calendar span (1 January to the same day a year earlier), as daily averages so the
+//! leap day of 2024 does not count as growth.
+
+use bevy_ecs::prelude::*;
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::model::{Clock, Counters, DayTotals, Departments};
+
+/// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
+/// seeds files.
+#[derive(Clone, Copy, Debug)]
+pub struct Kpi {
+    pub key: &'static str,
+    pub unit: &'static str,
+    pub description: &'static str,
+}
+
+/// Every KPI, in column order.
+pub const KPIS: &[Kpi] = &[
+    Kpi { key: "firms", unit: "firms", description: "live industrial firms" },
+    Kpi { key: "firms_visited", unit: "firms", description: "firms visited at least once by the campaign (A1)" },
+    Kpi { key: "visits", unit: "visits", description: "visits made, first visits and re-visits, cumulative" },
+    Kpi { key: "no_problem_visits", unit: "visits", description: "visits that found nothing to report (无事不扰), cumulative" },
+    Kpi { key: "tickets_collected", unit: "tickets", description: "problems collected as tickets, cumulative (A2)" },
+    Kpi { key: "tickets_resolved", unit: "tickets", description: "tickets resolved (办结), cumulative (A3)" },
+    Kpi { key: "tickets_open", unit: "tickets", description: "tickets awaiting triage, queued or in service" },
+    Kpi { key: "tickets_escalated", unit: "tickets", description: "tickets escalated (吹哨报到), cumulative" },
+    Kpi { key: "resolution_rate", unit: "%", description: "tickets resolved as % of collected (A4)" },
+    Kpi { key: "tickets_revisited", unit: "tickets", description: "resolved tickets re-visited (回访), cumulative (A5)" },
+    Kpi { key: "satisfaction_rate", unit: "%", description: "re-visited firms satisfied, % of re-visits" },
+    Kpi { key: "mean_days_to_resolve", unit: "days", description: "mean days from collection to resolution" },
+    Kpi { key: "open_problems", unit: "problems", description: "open problems of all firms, reported or not" },
+    Kpi { key: "value_added_yuan", unit: "yuan/day", description: "above-scale industrial value added that day" },
+    Kpi { key: "value_added_growth_ytd", unit: "%", description: "above-scale industrial value added, year to date, y/y (A12)" },
+    Kpi { key: "investment_yuan", unit: "yuan/day", description: "industrial investment that day" },
+    Kpi { key: "investment_growth_ytd", unit: "%", description: "industrial investment, year to date, y/y (A13)" },
+    Kpi { key: "disturbance_cost_yuan", unit: "yuan", description: "output lost to visits with nothing to report, cumulative" },
+];
+
+/// The KPI with this key.
+pub fn kpi(key: &str) -> Option<&'static Kpi> {
+    KPIS.iter().find(|k| k.key == key)
+}
+
+/// One day's KPIs. Fields are in `KPIS` order after `day` and `date`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricsRow {
+    pub day: u32,
+    pub date: Date,
+    pub firms: u64,
+    pub firms_visited: u64,
+    pub visits: u64,
+    pub no_problem_visits: u64,
+    pub tickets_collected: u64,
+    pub tickets_resolved: u64,
+    pub tickets_open: u64,
+    pub tickets_escalated: u64,
+    pub resolution_rate: Option<f64>,
+    pub tickets_revisited: u64,
+    pub satisfaction_rate: Option<f64>,
+    pub mean_days_to_resolve: Option<f64>,
+    pub open_problems: u64,
+    pub value_added_yuan: i64,
+    pub value_added_growth_ytd: Option<f64>,
+    pub investment_yuan: i64,
+    pub investment_growth_ytd: Option<f64>,
+    pub disturbance_cost_yuan: i64,
+}
+
+impl MetricsRow {
+    /// The value of a KPI by key; `None` when it is undefined that day (e.g. no ticket yet).
+    pub fn get(&self, key: &str) -> Option<f64> {
+        Some(match key {
+            "firms" => self.firms as f64,
+            "firms_visited" => self.firms_visited as f64,
+            "visits" => self.visits as f64,
+            "no_problem_visits" => self.no_problem_visits as f64,
+            "tickets_collected" => self.tickets_collected as f64,
+            "tickets_resolved" => self.tickets_resolved as f64,
+            "tickets_open" => self.tickets_open as f64,
+            "tickets_escalated" => self.tickets_escalated as f64,
+            "resolution_rate" => self.resolution_rate?,
+            "tickets_revisited" => self.tickets_revisited as f64,
+            "satisfaction_rate" => self.satisfaction_rate?,
+            "mean_days_to_resolve" => self.mean_days_to_resolve?,
+            "open_problems" => self.open_problems as f64,
+            "value_added_yuan" => self.value_added_yuan as f64,
+            "value_added_growth_ytd" => self.value_added_growth_ytd?,
+            "investment_yuan" => self.investment_yuan as f64,
+            "investment_growth_ytd" => self.investment_growth_ytd?,
+            "disturbance_cost_yuan" => self.disturbance_cost_yuan as f64,
+            _ => return None,
+        })
+    }
+}
+
+/// Every day's KPI row, and running sums of daily totals for year-on-year growth.
+#[derive(Resource, Clone, Debug)]
+pub struct MetricsLog {
+    pub start: Date,
+    pub rows: Vec<MetricsRow>,
+    /// `value_added_prefix[i]` is the sum of above-scale value added over days `0..i`.
+    value_added_prefix: Vec<i64>,
+    investment_prefix: Vec<i64>,
+}
+
+impl MetricsLog {
+    pub fn new(start: Date, days: usize) -> MetricsLog {
+        let mut log = MetricsLog {
+            start,
+            rows: Vec::with_capacity(days),
+            value_added_prefix: Vec::with_capacity(days + 1),
+            investment_prefix: Vec::with_capacity(days + 1),
+        };
+        log.value_added_prefix.push(0);
+        log.investment_prefix.push(0);
+        log
+    }
+
+    /// Growth in % of the daily average from 1 January to `date` over the same span a year
+    /// earlier; `None` unless both spans were simulated in full.
+    fn ytd_growth(&self, prefix: &[i64], date: Date) -> Option<f64> {
+        let index = |d: Date| -> Option<usize> { usize::try_from(d.days_since(self.start)).ok() };
+        let this_start = index(date.start_of_year())?;
+        let this_end = index(date)?;
+        let last_start = index(date.start_of_year().one_year_earlier())?;
+        let last_end = index(date.one_year_earlier())?;
+        let mean = |a: usize, b: usize| (prefix[b + 1] - prefix[a]) as f64 / (b + 1 - a) as f64;
+        let last = mean(last_start, last_end);
+        (last > 0.0).then(|| (mean(this_start, this_end) / last - 1.0) * 100.0)
+    }
+}
+
+fn percent(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
+}
+
+// Append today's KPI row, after every other system has run.
+pub fn record_metrics(
+    clock: Res<Clock>,
+    counters: Res<Counters>,
+    totals: Res<DayTotals>,
+    book: Res<crate::model::TicketBook>,
+    departments: Res<Departments>,
+    mut log: ResMut<MetricsLog>,
+) {
+    let log = &mut *log;
+    let va = *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
+    log.value_added_prefix.push(va);
+    let inv = *log.investment_prefix.last().expect("starts with 0") + totals.investment;
+    log.investment_prefix.push(inv);
+    let c = &*counters;
+    let row = MetricsRow {
+        day: clock.day,
+        date: clock.date,
+        firms: totals.firms,
+        firms_visited: c.firms_visited,
+        visits: c.visits,
+        no_problem_visits: c.no_problem_visits,
+        tickets_collected: c.tickets_collected,
+        tickets_resolved: c.tickets_resolved,
+        tickets_open: (book.awaiting_triage.len() + departments.open_tickets()) as u64,
+        tickets_escalated: c.tickets_escalated,
+        resolution_rate: percent(c.tickets_resolved, c.tickets_collected),
+        tickets_revisited: c.tickets_revisited,
+        satisfaction_rate: percent(c.revisits_satisfied, c.tickets_revisited),
+        mean_days_to_resolve: (c.tickets_resolved > 0).then(|| c.days_to_resolve_sum as f64 / c.tickets_resolved as f64),
+        open_problems: totals.open_problems,
+        value_added_yuan: totals.value_added_above_scale,
+        value_added_growth_ytd: log.ytd_growth(&log.value_added_prefix, clock.date),
+        investment_yuan: totals.investment,
+        investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date),
+        disturbance_cost_yuan: c.disturbance_cost_yuan,
+    };
+    log.rows.push(row);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kpi_has_a_column_and_a_getter() {
+        let row = MetricsRow {
+            day: 0,
+            date: Date::from_ymd(2024, 1, 1).unwrap(),
+            firms: 1,
+            firms_visited: 2,
+            visits: 3,
+            no_problem_visits: 4,
+            tickets_collected: 5,
+            tickets_resolved: 6,
+            tickets_open: 7,
+            tickets_escalated: 8,
+            resolution_rate: Some(9.0),
+            tickets_revisited: 10,
+            satisfaction_rate: Some(11.0),
+            mean_days_to_resolve: Some(12.0),
+            open_problems: 13,
+            value_added_yuan: 14,
+            value_added_growth_ytd: Some(15.0),
+            investment_yuan: 16,
+            investment_growth_ytd: Some(17.0),
+            disturbance_cost_yuan: 18,
+        };
+        for (i, k) in KPIS.iter().enumerate() {
+            assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);
+        }
+        let mut w = csv::Writer::from_writer(vec![]);
+        w.serialize(&row).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let expected: Vec<&str> = ["day", "date"].into_iter().chain(KPIS.iter().map(|k| k.key)).collect();
+        assert_eq!(header, expected);
+    }
+}

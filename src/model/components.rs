@@ -1,0 +1,58 @@
+//! Firm components. Hot fields that the daily loops write sit together in `FirmState`;
+//! attributes fixed at creation sit in `FirmProfile`, which the loops only read
+//! (PERF-NOTES: one wide hot component beats many small ones by 2–3×).
+
+use bevy_ecs::prelude::*;
+
+use super::{CATEGORIES, Category, Tier};
+
+/// Stable firm id: the key of every random stream and of every ordering. Never use `Entity`
+/// for either (its index depends on spawn history, not on the scenario).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FirmId(pub u32);
+
+/// What a firm is; set when it is created.
+#[derive(Component, Clone, Debug)]
+pub struct FirmProfile {
+    pub tier: Tier,
+    /// Index into the scenario's `population.chains` (sorted by name).
+    pub chain: u8,
+    /// Index into the scenario's `population.ownership` (sorted by name).
+    pub ownership: u8,
+    /// District or county, 0-based (FACTS A14: 23 of them).
+    pub district: u8,
+    /// Value added per day at the start of the run, yuan per day.
+    pub base_value_added: f64,
+    /// Chance per day that a new problem arises for this firm.
+    pub problem_chance: f64,
+}
+
+/// What changes about a firm day by day.
+#[derive(Component, Clone, Debug, Default)]
+pub struct FirmState {
+    /// Log of output relative to `base_value_added`.
+    pub log_level: f64,
+    /// Open problems the government does not yet know of, per category.
+    pub latent: [u8; CATEGORIES],
+    /// Open problems that are tickets with a department, per category.
+    pub ticketed: [u8; CATEGORIES],
+    /// Set by a visit that found nothing to report (无事不扰); production charges its cost.
+    pub disturbed_today: bool,
+    /// Visited at least once by the campaign.
+    pub visited: bool,
+}
+
+impl FirmState {
+    /// All open problems, known or not: what drags on growth.
+    #[inline]
+    pub fn open_problems(&self) -> u32 {
+        self.latent.iter().chain(&self.ticketed).map(|&n| u32::from(n)).sum()
+    }
+
+    /// An open land or finance problem holds investment back.
+    #[inline]
+    pub fn investment_blocked(&self) -> bool {
+        let (f, l) = (Category::Finance.index(), Category::Land.index());
+        (self.latent[f] | self.ticketed[f] | self.latent[l] | self.ticketed[l]) != 0
+    }
+}

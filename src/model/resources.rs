@@ -1,0 +1,250 @@
+//! Resources: the run's clock and seed, the settings systems read (from the scenario's
+//! levers), and the state of the campaign, the ticket book and the departments.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use bevy_ecs::prelude::*;
+
+use super::{CATEGORIES, Category, Tier};
+use crate::date::Date;
+use crate::scenario::Scenario;
+
+/// Today. `day` counts from the scenario's start (day 0).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct Clock {
+    pub day: u32,
+    pub date: Date,
+}
+
+/// The seed of this run (one replicate).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct RunSeed(pub u64);
+
+/// Settings of how problems arise and go away on their own.
+#[derive(Resource, Clone, Debug)]
+pub struct ProblemSettings {
+    /// Cumulative category shares, for picking a new problem's category with one draw.
+    pub category_cumulative: [f64; CATEGORIES],
+    /// Chance per day that one latent problem is solved by the firm itself.
+    pub self_resolve_chance: f64,
+}
+
+/// Settings of daily production and investment.
+#[derive(Resource, Clone, Debug)]
+pub struct ProductionSettings {
+    /// Trend growth per day, log points, with the volatility correction that keeps the mean
+    /// level growing at the trend.
+    pub drift_per_day: f64,
+    /// Growth lost per open problem per day, log points.
+    pub drag_per_problem_day: f64,
+    /// Standard deviation of the daily log shock.
+    pub shock_sd_per_day: f64,
+    /// Investment as a share of value added.
+    pub investment_share: f64,
+    /// Project-pipeline multiplier by calendar year (years absent use 1).
+    pub investment_year_multiplier: BTreeMap<i32, f64>,
+    /// Share of investment postponed while a land or finance problem is open.
+    pub investment_blocked_share: f64,
+    /// Share of a day's output lost to a visit with nothing to report (无事不扰).
+    pub no_problem_visit_cost: f64,
+}
+
+impl ProductionSettings {
+    pub fn year_multiplier(&self, year: i32) -> f64 {
+        self.investment_year_multiplier.get(&year).copied().unwrap_or(1.0)
+    }
+}
+
+/// Levers of the ticket pipeline: triage, escalation and re-visits.
+#[derive(Resource, Clone, Debug)]
+pub struct ServiceLevers {
+    pub triage_delay_days: u32,
+    pub escalate_after_days: u32,
+    pub escalation_speedup: f64,
+    pub revisit_share: f64,
+    pub revisit_delay_days: u32,
+    pub patience_days: f64,
+    pub satisfaction_half_life_days: f64,
+}
+
+/// The visit campaign: its lists, its teams' capacity and what is due.
+#[derive(Resource, Clone, Debug)]
+pub struct Campaign {
+    /// Day index of the first campaign day.
+    pub start_day: u32,
+    /// Visits each tier's team makes per day.
+    pub visits_per_day: [u32; 4],
+    /// Firms to visit per tier, in visit order (entity and firm id).
+    pub lists: [Vec<(Entity, FirmId)>; 4],
+    /// How far down each list the teams have got.
+    pub next: [usize; 4],
+    /// Re-visits due per tier: (due day, ticket id), earliest first.
+    pub revisits_due: [BTreeSet<(u32, u32)>; 4],
+}
+
+use super::FirmId;
+
+/// One demand (诉求) collected from a firm.
+#[derive(Clone, Debug)]
+pub struct Ticket {
+    pub firm: Entity,
+    pub firm_id: FirmId,
+    pub tier: Tier,
+    pub category: Category,
+    pub collected_day: u32,
+    pub resolved_day: Option<u32>,
+    pub escalated: bool,
+}
+
+/// Every ticket of the run, indexed by ticket id (its position), plus those awaiting triage.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TicketBook {
+    pub tickets: Vec<Ticket>,
+    /// Tickets collected but not yet handed to a department: (hand-over day, ticket id).
+    pub awaiting_triage: BTreeSet<(u32, u32)>,
+}
+
+/// A department's queues and the tickets it is working on.
+#[derive(Clone, Debug)]
+pub struct DepartmentState {
+    pub name: String,
+    pub capacity: u32,
+    /// Lognormal parameters of the service time in days.
+    pub service_mu: f64,
+    pub service_sigma: f64,
+    /// Escalated tickets, served first, in ticket order.
+    pub urgent: VecDeque<u32>,
+    /// Other tickets, first come first served.
+    pub queue: VecDeque<u32>,
+    /// Tickets in service: (finish time in days since start, ticket id).
+    pub in_service: Vec<(f64, u32)>,
+}
+
+/// All departments, and which one owns each category.
+#[derive(Resource, Clone, Debug)]
+pub struct Departments {
+    pub list: Vec<DepartmentState>,
+    pub owner: [usize; CATEGORIES],
+}
+
+/// Running totals the metrics report.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Counters {
+    pub firms_visited: u64,
+    pub visits: u64,
+    pub no_problem_visits: u64,
+    pub tickets_collected: u64,
+    pub tickets_resolved: u64,
+    pub tickets_escalated: u64,
+    pub tickets_revisited: u64,
+    pub revisits_satisfied: u64,
+    /// Sum over resolved tickets of days from collection to resolution.
+    pub days_to_resolve_sum: u64,
+    /// Output lost to visits with nothing to report, yuan.
+    pub disturbance_cost_yuan: i64,
+}
+
+/// Totals of one day, summed in integer yuan so that the sum does not depend on the order
+/// in which firms are visited (float addition is not associative).
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct DayTotals {
+    pub value_added_above_scale: i64,
+    pub value_added_all: i64,
+    pub investment: i64,
+    pub open_problems: u64,
+    pub firms: u64,
+}
+
+/// Lognormal (mu, sigma) of a variable with the given mean and coefficient of variation.
+pub fn lognormal_params(mean: f64, cv: f64) -> (f64, f64) {
+    let sigma2 = (1.0 + cv * cv).ln();
+    (mean.ln() - sigma2 / 2.0, sigma2.sqrt())
+}
+
+impl Departments {
+    pub fn from_scenario(s: &Scenario) -> Departments {
+        let mut owner = [0; CATEGORIES];
+        let list = s
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                for c in &d.categories {
+                    owner[Category::from_name(*c).index()] = i;
+                }
+                let (mu, sigma) = lognormal_params(d.service_days_mean, d.service_days_cv);
+                DepartmentState {
+                    name: d.name.clone(),
+                    capacity: d.capacity,
+                    service_mu: mu,
+                    service_sigma: sigma,
+                    urgent: VecDeque::new(),
+                    queue: VecDeque::new(),
+                    in_service: Vec::with_capacity(d.capacity as usize),
+                }
+            })
+            .collect();
+        Departments { list, owner }
+    }
+
+    /// Tickets waiting or in service across departments.
+    pub fn open_tickets(&self) -> usize {
+        self.list
+            .iter()
+            .map(|d| d.urgent.len() + d.queue.len() + d.in_service.len())
+            .sum()
+    }
+}
+
+impl ProblemSettings {
+    pub fn from_scenario(s: &Scenario) -> ProblemSettings {
+        let mut category_cumulative = [0.0; CATEGORIES];
+        let mut acc = 0.0;
+        for (slot, share) in category_cumulative.iter_mut().zip(s.problems.category_shares.as_array()) {
+            acc += share;
+            *slot = acc;
+        }
+        // Guard against rounding: the last bucket always catches u < 1.
+        category_cumulative[CATEGORIES - 1] = f64::INFINITY;
+        ProblemSettings {
+            category_cumulative,
+            self_resolve_chance: 1.0 / s.problems.self_resolve_days,
+        }
+    }
+}
+
+impl ProductionSettings {
+    pub fn from_scenario(s: &Scenario) -> ProductionSettings {
+        let p = &s.production;
+        let sd = p.volatility / 365f64.sqrt();
+        ProductionSettings {
+            drift_per_day: p.trend_growth / 365.0 - sd * sd / 2.0,
+            drag_per_problem_day: p.drag_per_open_problem / 365.0,
+            shock_sd_per_day: sd,
+            investment_share: s.investment.share_of_value_added,
+            investment_year_multiplier: s
+                .investment
+                .year_multiplier
+                .iter()
+                .filter_map(|(y, m)| Some((y.parse().ok()?, *m)))
+                .collect(),
+            investment_blocked_share: s.investment.blocked_share,
+            no_problem_visit_cost: s.levers.campaign.no_problem_visit_cost_days,
+        }
+    }
+}
+
+impl ServiceLevers {
+    pub fn from_scenario(s: &Scenario) -> ServiceLevers {
+        let l = &s.levers;
+        ServiceLevers {
+            triage_delay_days: l.triage.delay_days,
+            escalate_after_days: l.escalation.after_days,
+            escalation_speedup: l.escalation.speedup,
+            revisit_share: l.revisits.share,
+            revisit_delay_days: l.revisits.delay_days,
+            patience_days: l.revisits.patience_days,
+            satisfaction_half_life_days: l.revisits.satisfaction_half_life_days,
+        }
+    }
+}

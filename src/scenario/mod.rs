@@ -1,0 +1,67 @@
+//! Scenario files: their types, loading and validation.
+
+mod types;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use types::*;
+pub use validate::{MAX_DAYS, MAX_FIRMS, validate};
+
+use crate::input::{InputErrors, Source};
+use crate::seeds::Seeds;
+
+/// A scenario read from a file, with what a run needs to report on it.
+#[derive(Clone, Debug)]
+pub struct LoadedScenario {
+    pub scenario: Scenario,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, in hex: the run's provenance.
+    pub sha256: String,
+    /// The seeds file it is charted against, if it names one.
+    pub seeds: Option<Seeds>,
+}
+
+/// Reads, parses and validates a scenario file and the seeds file it names.
+pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
+    let source = Source::read(path)?;
+    let scenario: Scenario = source.parse()?;
+    let problems = validate(&scenario);
+    if !problems.is_empty() {
+        return Err(source.place(problems));
+    }
+    let seeds = match &scenario.scenario.seeds {
+        None => None,
+        Some(rel) => {
+            let seeds_path = path.parent().unwrap_or(Path::new(".")).join(rel);
+            if !seeds_path.is_file() {
+                return Err(source.place(vec![crate::input::Problem::new(
+                    "scenario.seeds",
+                    format!("the seeds file {} does not exist (paths are relative to the scenario file's folder)", seeds_path.display()),
+                )]));
+            }
+            Some(crate::seeds::load(&seeds_path)?)
+        }
+    };
+    Ok(LoadedScenario {
+        sha256: hex_sha256(source.text.as_bytes()),
+        scenario,
+        path: path.to_owned(),
+        seeds,
+    })
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The JSON Schema of scenario files, pretty-printed, for editors.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Scenario);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,550 @@
+//! The scenario file's shape: typed, with defaults, and closed to unknown keys.
+//!
+//! Every default here is a baseline value; `docs/MODEL.md` says where each comes from
+//! (a FACTS.md figure it was calibrated to, or the reason for its value). A scenario file
+//! only needs `[scenario] name = "..."`; everything else falls back to the baseline.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, dates, seed and the seeds file the scenario is charted against.
+    pub scenario: Meta,
+    /// The synthetic firm population.
+    #[serde(default)]
+    pub population: Population,
+    /// How firms' problems arise and how firms solve them on their own.
+    #[serde(default)]
+    pub problems: Problems,
+    /// Daily value added of firms.
+    #[serde(default)]
+    pub production: Production,
+    /// Daily industrial investment of firms.
+    #[serde(default)]
+    pub investment: Investment,
+    /// The policy levers a planner sets.
+    #[serde(default)]
+    pub levers: Levers,
+    /// Government departments that take tickets; every problem category must be owned by
+    /// exactly one department.
+    #[serde(default = "default_departments")]
+    pub departments: Vec<Department>,
+}
+
+/// `[scenario]`: what the run is and when it runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short name; names the output folder. Letters, digits, `-` and `_` only.
+    pub name: String,
+    /// What question the scenario answers.
+    #[serde(default)]
+    pub description: String,
+    /// The seeds file (briefing figures) this scenario is compared against, relative to the
+    /// scenario file's folder. Without it a run writes metrics but no calibration or targets.
+    #[serde(default)]
+    pub seeds: Option<String>,
+    /// First simulated day. The baseline starts a year before the figures it reproduces so
+    /// that year-on-year growth is computed from simulated data on both sides.
+    #[serde(default = "default_start")]
+    pub start: Date,
+    /// Last simulated day (inclusive): the horizon.
+    #[serde(default = "default_end")]
+    pub end: Date,
+    /// Master seed; every random stream derives from it and stable ids.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+/// Values per 四直 (four-direct) service tier (FACTS A8).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerTier<T> {
+    /// Leading firms, served by a city leader directly.
+    pub leading: T,
+    /// Key firms, served by a municipal department directly.
+    pub key: T,
+    /// Other above-scale (规上) firms, served by a district or county commissioner.
+    pub above_scale: T,
+    /// All other industrial firms, served directly by the campaign.
+    pub other: T,
+}
+
+impl<T: Copy> PerTier<T> {
+    pub fn get(&self, tier: crate::model::Tier) -> T {
+        use crate::model::Tier;
+        match tier {
+            Tier::Leading => self.leading,
+            Tier::Key => self.key,
+            Tier::AboveScale => self.above_scale,
+            Tier::Other => self.other,
+        }
+    }
+
+    pub fn as_array(&self) -> [T; 4] {
+        [self.leading, self.key, self.above_scale, self.other]
+    }
+}
+
+/// Values per problem category (FACTS A6 names the first four as the main ones).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerCategory<T> {
+    /// Market expansion (拓市场).
+    pub market: T,
+    /// Cost reduction (降成本).
+    pub cost: T,
+    /// Application scenarios and first customers (给场景).
+    pub scenario: T,
+    /// Platforms (搭平台).
+    pub platform: T,
+    /// Finance.
+    pub finance: T,
+    /// Land and floor space.
+    pub land: T,
+    /// Approvals and permits.
+    pub approvals: T,
+}
+
+impl<T: Copy> PerCategory<T> {
+    pub fn as_array(&self) -> [T; 7] {
+        [
+            self.market,
+            self.cost,
+            self.scenario,
+            self.platform,
+            self.finance,
+            self.land,
+            self.approvals,
+        ]
+    }
+}
+
+/// `[population]`: the synthetic firm population.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// Number of industrial firms.
+    #[serde(default = "default_firms")]
+    pub firms: u32,
+    /// Share of firms in each tier; shares sum to 1.
+    #[serde(default = "default_tier_shares")]
+    pub tier_shares: PerTier<f64>,
+    /// Median value added per firm in the base year, by tier, in yuan per year.
+    #[serde(default = "default_va_median")]
+    pub value_added_median_yuan: PerTier<f64>,
+    /// Spread of log value added within a tier (lognormal sigma).
+    #[serde(default = "default_va_sigma")]
+    pub value_added_sigma: f64,
+    /// Industrial chains and the share of firms in each; shares sum to 1.
+    #[serde(default = "default_chains")]
+    pub chains: BTreeMap<String, f64>,
+    /// Ownership types and their shares; shares sum to 1.
+    #[serde(default = "default_ownership")]
+    pub ownership: BTreeMap<String, f64>,
+    /// Number of districts and counties (FACTS A14: 23); firms are spread evenly.
+    #[serde(default = "default_districts")]
+    pub districts: u32,
+}
+
+/// `[problems]`: problems (诉求) arise at random and drag on growth while open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Problems {
+    /// New problems per firm per year, for a firm of tier `other`.
+    #[serde(default = "default_arrivals")]
+    pub arrivals_per_firm_year: f64,
+    /// How many times more problems a firm of each tier has than a firm of tier `other`.
+    #[serde(default = "default_tier_multiplier")]
+    pub tier_multiplier: PerTier<f64>,
+    /// Share of new problems in each category; shares sum to 1.
+    #[serde(default = "default_category_shares")]
+    pub category_shares: PerCategory<f64>,
+    /// Mean days a firm takes to solve a problem on its own, without help.
+    #[serde(default = "default_self_resolve_days")]
+    pub self_resolve_days: f64,
+}
+
+/// `[production]`: value added per firm per day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Production {
+    /// Growth of a firm with no open problem, in log points per year.
+    #[serde(default = "default_trend_growth")]
+    pub trend_growth: f64,
+    /// Growth lost per open problem while it stays open, in log points per year.
+    #[serde(default = "default_drag")]
+    pub drag_per_open_problem: f64,
+    /// Standard deviation of a firm's idiosyncratic log shocks over a year.
+    #[serde(default = "default_volatility")]
+    pub volatility: f64,
+}
+
+/// `[investment]`: industrial investment per firm per day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Investment {
+    /// Investment as a share of value added in a year without a multiplier.
+    #[serde(default = "default_investment_share")]
+    pub share_of_value_added: f64,
+    /// Project-pipeline multiplier per calendar year (keys are years, e.g. `2024 = 1.5`);
+    /// years not listed use 1. Exogenous: the briefing does not say why investment rose.
+    #[serde(default = "default_investment_years")]
+    pub year_multiplier: BTreeMap<String, f64>,
+    /// Share of its investment a firm postpones while it has an open land or finance problem.
+    #[serde(default = "default_blocked_share")]
+    pub blocked_share: f64,
+}
+
+/// `[levers]`: what a planner sets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Levers {
+    #[serde(default)]
+    pub campaign: Campaign,
+    #[serde(default)]
+    pub triage: Triage,
+    #[serde(default)]
+    pub escalation: Escalation,
+    #[serde(default)]
+    pub revisits: Revisits,
+}
+
+/// `[levers.campaign]`: the visit campaign 进万企 (FACTS A1, A8, A9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// First day of visits (FACTS A: early September 2024).
+    #[serde(default = "default_campaign_start")]
+    pub start: Date,
+    /// Visits (first visits and re-visits) each tier's team makes per day.
+    #[serde(default = "default_visit_capacity")]
+    pub visits_per_day: PerTier<u32>,
+    /// Share of each tier's firms on the campaign's visit list.
+    #[serde(default = "default_coverage")]
+    pub coverage: PerTier<f64>,
+    /// 无事不扰: share of a day's output a firm loses when visited with no problem to report.
+    #[serde(default = "default_no_problem_visit_cost")]
+    pub no_problem_visit_cost_days: f64,
+}
+
+/// `[levers.triage]`: how fast a collected problem reaches its department (FACTS A7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    /// Days from collection to the responsible department; 0 is 不过夜 (the same day).
+    #[serde(default)]
+    pub delay_days: u32,
+}
+
+/// `[levers.escalation]`: 吹哨报到 for overdue tickets (FACTS A15).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// A ticket still open this many days after collection is escalated.
+    #[serde(default = "default_escalation_days")]
+    pub after_days: u32,
+    /// How many times faster an escalated ticket is served (supporting departments report).
+    #[serde(default = "default_escalation_speedup")]
+    pub speedup: f64,
+}
+
+/// `[levers.revisits]`: 回访 of resolved tickets (FACTS A5, A7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revisits {
+    /// Share of resolved tickets whose firm is re-visited.
+    #[serde(default = "default_revisit_share")]
+    pub share: f64,
+    /// Days from resolution to the re-visit.
+    #[serde(default = "default_revisit_delay")]
+    pub delay_days: u32,
+    /// A firm whose ticket took at most this many days is satisfied for sure.
+    #[serde(default = "default_patience")]
+    pub patience_days: f64,
+    /// Beyond patience, the chance of satisfaction halves every this many days.
+    #[serde(default = "default_satisfaction_half_life")]
+    pub satisfaction_half_life_days: f64,
+}
+
+/// `[[departments]]`: a government department that resolves tickets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub name: String,
+    /// Problem categories this department owns.
+    pub categories: Vec<CategoryName>,
+    /// Tickets it works on at once.
+    pub capacity: u32,
+    /// Mean days to resolve a ticket once work starts (lognormal).
+    pub service_days_mean: f64,
+    /// Coefficient of variation of the service time.
+    #[serde(default = "default_service_cv")]
+    pub service_days_cv: f64,
+}
+
+/// A problem category, as written in scenario files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryName {
+    Market,
+    Cost,
+    Scenario,
+    Platform,
+    Finance,
+    Land,
+    Approvals,
+}
+
+// ---- baseline defaults (see docs/MODEL.md for where each value comes from) ----
+
+fn default_start() -> Date {
+    Date::from_ymd(2023, 1, 1).expect("valid date")
+}
+fn default_end() -> Date {
+    Date::from_ymd(2024, 12, 31).expect("valid date")
+}
+fn default_seed() -> u64 {
+    20_241_113
+}
+fn default_firms() -> u32 {
+    14_500
+}
+fn default_tier_shares() -> PerTier<f64> {
+    // 50 leading, 450 key and 4,100 other above-scale firms among 14,500.
+    PerTier {
+        leading: 50.0 / 14_500.0,
+        key: 450.0 / 14_500.0,
+        above_scale: 4_100.0 / 14_500.0,
+        other: 9_900.0 / 14_500.0,
+    }
+}
+fn default_va_median() -> PerTier<f64> {
+    PerTier {
+        leading: 3.0e9,
+        key: 4.0e8,
+        above_scale: 6.0e7,
+        other: 4.0e6,
+    }
+}
+fn default_va_sigma() -> f64 {
+    0.8
+}
+fn default_chains() -> BTreeMap<String, f64> {
+    [
+        ("electronic_information", 0.22),
+        ("equipment_manufacturing", 0.24),
+        ("biomedicine", 0.10),
+        ("new_energy", 0.08),
+        ("new_materials", 0.10),
+        ("food_and_light", 0.16),
+        ("other", 0.10),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+fn default_ownership() -> BTreeMap<String, f64> {
+    [("private", 0.90), ("state", 0.06), ("foreign", 0.04)]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+}
+fn default_districts() -> u32 {
+    23
+}
+fn default_arrivals() -> f64 {
+    0.755
+}
+fn default_tier_multiplier() -> PerTier<f64> {
+    PerTier {
+        leading: 3.0,
+        key: 2.0,
+        above_scale: 1.3,
+        other: 1.0,
+    }
+}
+fn default_category_shares() -> PerCategory<f64> {
+    PerCategory {
+        market: 0.30,
+        cost: 0.25,
+        scenario: 0.15,
+        platform: 0.12,
+        finance: 0.08,
+        land: 0.04,
+        approvals: 0.06,
+    }
+}
+fn default_self_resolve_days() -> f64 {
+    180.0
+}
+fn default_trend_growth() -> f64 {
+    0.060
+}
+fn default_drag() -> f64 {
+    0.03
+}
+fn default_volatility() -> f64 {
+    0.15
+}
+fn default_investment_share() -> f64 {
+    0.30
+}
+fn default_investment_years() -> BTreeMap<String, f64> {
+    [("2024".to_owned(), 1.455)].into_iter().collect()
+}
+fn default_blocked_share() -> f64 {
+    0.5
+}
+fn default_campaign_start() -> Date {
+    Date::from_ymd(2024, 9, 1).expect("valid date")
+}
+fn default_visit_capacity() -> PerTier<u32> {
+    PerTier {
+        leading: 1,
+        key: 9,
+        above_scale: 75,
+        other: 125,
+    }
+}
+fn default_coverage() -> PerTier<f64> {
+    PerTier {
+        leading: 1.0,
+        key: 1.0,
+        above_scale: 1.0,
+        other: 0.74,
+    }
+}
+fn default_no_problem_visit_cost() -> f64 {
+    0.25
+}
+fn default_escalation_days() -> u32 {
+    7
+}
+fn default_escalation_speedup() -> f64 {
+    3.0
+}
+fn default_revisit_share() -> f64 {
+    0.385
+}
+fn default_revisit_delay() -> u32 {
+    14
+}
+fn default_patience() -> f64 {
+    15.0
+}
+fn default_satisfaction_half_life() -> f64 {
+    15.0
+}
+fn default_service_cv() -> f64 {
+    1.5
+}
+
+/// The baseline's departments: who owns which category of demand.
+pub fn default_departments() -> Vec<Department> {
+    use CategoryName::*;
+    let dept = |name: &str, categories: Vec<CategoryName>, capacity, mean| Department {
+        name: name.to_owned(),
+        categories,
+        capacity,
+        service_days_mean: mean,
+        service_days_cv: default_service_cv(),
+    };
+    vec![
+        dept("commerce", vec![Market], 120, 4.2),
+        dept("economy_it", vec![Cost, Platform], 150, 3.5),
+        dept("development_reform", vec![Scenario], 80, 5.0),
+        dept("finance", vec![Finance], 40, 4.2),
+        dept("planning_land", vec![Land], 35, 7.0),
+        dept("government_services", vec![Approvals], 20, 2.8),
+    ]
+}
+
+impl Default for Population {
+    fn default() -> Self {
+        Population {
+            firms: default_firms(),
+            tier_shares: default_tier_shares(),
+            value_added_median_yuan: default_va_median(),
+            value_added_sigma: default_va_sigma(),
+            chains: default_chains(),
+            ownership: default_ownership(),
+            districts: default_districts(),
+        }
+    }
+}
+
+impl Default for Problems {
+    fn default() -> Self {
+        Problems {
+            arrivals_per_firm_year: default_arrivals(),
+            tier_multiplier: default_tier_multiplier(),
+            category_shares: default_category_shares(),
+            self_resolve_days: default_self_resolve_days(),
+        }
+    }
+}
+
+impl Default for Production {
+    fn default() -> Self {
+        Production {
+            trend_growth: default_trend_growth(),
+            drag_per_open_problem: default_drag(),
+            volatility: default_volatility(),
+        }
+    }
+}
+
+impl Default for Investment {
+    fn default() -> Self {
+        Investment {
+            share_of_value_added: default_investment_share(),
+            year_multiplier: default_investment_years(),
+            blocked_share: default_blocked_share(),
+        }
+    }
+}
+
+impl Default for Campaign {
+    fn default() -> Self {
+        Campaign {
+            start: default_campaign_start(),
+            visits_per_day: default_visit_capacity(),
+            coverage: default_coverage(),
+            no_problem_visit_cost_days: default_no_problem_visit_cost(),
+        }
+    }
+}
+
+impl Default for Triage {
+    fn default() -> Self {
+        Triage { delay_days: 0 }
+    }
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Escalation {
+            after_days: default_escalation_days(),
+            speedup: default_escalation_speedup(),
+        }
+    }
+}
+
+impl Default for Revisits {
+    fn default() -> Self {
+        Revisits {
+            share: default_revisit_share(),
+            delay_days: default_revisit_delay(),
+            patience_days: default_patience(),
+            satisfaction_half_life_days: default_satisfaction_half_life(),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Checks a parsed scenario for values that parse but make no sense: negative rates, shares
+//! that do not sum to 1, dates outside the horizon, zero capacities, categories no
+//! department owns. Each problem names its key path; `input.rs` places it on its line.
+
+use std::collections::BTreeMap;
+
+use super::types::{CategoryName, PerCategory, PerTier, Scenario};
+use crate::input::Problem;
+
+/// Largest population accepted; beyond it a run would not fit in this machine's memory
+/// (about 200 bytes per firm in the world plus its share of the ticket book).
+pub const MAX_FIRMS: u32 = 50_000_000;
+/// Longest horizon accepted, in days (50 years).
+pub const MAX_DAYS: i32 = 50 * 366;
+
+/// Every problem in the scenario; empty when it is valid.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut p = Checker::default();
+    let meta = &s.scenario;
+    if meta.name.is_empty() || !meta.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        p.push(
+            "scenario.name",
+            format!("must be non-empty and use only letters, digits, `-` and `_` (it names the output folder), got {:?}", meta.name),
+        );
+    }
+    let days = meta.end.days_since(meta.start);
+    if days < 0 {
+        p.push("scenario.end", format!("{} is before scenario.start {}", meta.end, meta.start));
+    } else if days >= MAX_DAYS {
+        p.push("scenario.end", format!("the horizon is {} days; at most {MAX_DAYS} are supported", days + 1));
+    }
+
+    let pop = &s.population;
+    if pop.firms == 0 {
+        p.push("population.firms", "must be at least 1");
+    } else if pop.firms > MAX_FIRMS {
+        p.push(
+            "population.firms",
+            format!("{} firms would need about {} GB of memory; at most {MAX_FIRMS} are supported", pop.firms, u64::from(pop.firms) * 200 / 1_000_000_000 + 1),
+        );
+    }
+    p.shares_per_tier("population.tier_shares", &pop.tier_shares);
+    p.positive_per_tier("population.value_added_median_yuan", &pop.value_added_median_yuan);
+    p.non_negative("population.value_added_sigma", pop.value_added_sigma);
+    p.shares_map("population.chains", &pop.chains);
+    p.shares_map("population.ownership", &pop.ownership);
+    if pop.chains.len() > 255 {
+        p.push("population.chains", "at most 255 chains are supported");
+    }
+    if pop.ownership.len() > 255 {
+        p.push("population.ownership", "at most 255 ownership types are supported");
+    }
+    if !(1..=255).contains(&pop.districts) {
+        p.push("population.districts", format!("must be between 1 and 255, got {}", pop.districts));
+    }
+
+    let pr = &s.problems;
+    p.non_negative("problems.arrivals_per_firm_year", pr.arrivals_per_firm_year);
+    for (tier, v) in tier_names().iter().zip(pr.tier_multiplier.as_array()) {
+        p.non_negative(&format!("problems.tier_multiplier.{tier}"), v);
+    }
+    p.shares_per_category("problems.category_shares", &pr.category_shares);
+    p.positive("problems.self_resolve_days", pr.self_resolve_days);
+
+    let prod = &s.production;
+    p.finite("production.trend_growth", prod.trend_growth);
+    p.non_negative("production.drag_per_open_problem", prod.drag_per_open_problem);
+    p.non_negative("production.volatility", prod.volatility);
+
+    let inv = &s.investment;
+    p.non_negative("investment.share_of_value_added", inv.share_of_value_added);
+    p.unit_interval("investment.blocked_share", inv.blocked_share);
+    for (year, m) in &inv.year_multiplier {
+        let key = format!("investment.year_multiplier.{year}");
+        if !(year.len() == 4 && year.parse::<i32>().is_ok()) {
+            p.push(&key, format!("keys must be years such as 2024, got {year:?}"));
+        }
+        p.non_negative(&key, *m);
+    }
+
+    let c = &s.levers.campaign;
+    if c.start < meta.start || c.start > meta.end {
+        p.push(
+            "levers.campaign.start",
+            format!("{} is outside the horizon {} to {}", c.start, meta.start, meta.end),
+        );
+    }
+    for (tier, v) in tier_names().iter().zip(c.coverage.as_array()) {
+        p.unit_interval(&format!("levers.campaign.coverage.{tier}"), v);
+    }
+    p.unit_interval("levers.campaign.no_problem_visit_cost_days", c.no_problem_visit_cost_days);
+
+    let e = &s.levers.escalation;
+    if e.after_days == 0 {
+        p.push("levers.escalation.after_days", "must be at least 1 day");
+    }
+    if !(e.speedup.is_finite() && e.speedup >= 1.0) {
+        p.push("levers.escalation.speedup", format!("must be a number of at least 1, got {}", e.speedup));
+    }
+
+    let r = &s.levers.revisits;
+    p.unit_interval("levers.revisits.share", r.share);
+    p.non_negative("levers.revisits.patience_days", r.patience_days);
+    p.positive("levers.revisits.satisfaction_half_life_days", r.satisfaction_half_life_days);
+
+    if s.departments.is_empty() {
+        p.push("departments", "at least one department is needed to resolve tickets");
+    }
+    let mut owner: BTreeMap<CategoryName, usize> = BTreeMap::new();
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, d) in s.departments.iter().enumerate() {
+        let key = |field: &str| format!("departments[{i}].{field}");
+        if let Some(first) = names.insert(d.name.as_str(), i) {
+            p.push(&key("name"), format!("{:?} is already the name of departments[{first}]", d.name));
+        }
+        if d.capacity == 0 {
+            p.push(&key("capacity"), "must be at least 1 ticket at a time (0 would never resolve anything)");
+        }
+        p.positive(&key("service_days_mean"), d.service_days_mean);
+        p.non_negative(&key("service_days_cv"), d.service_days_cv);
+        for cat in &d.categories {
+            if let Some(first) = owner.insert(*cat, i) {
+                p.push(&key("categories"), format!("{cat:?} is already owned by departments[{first}]; each category needs exactly one owner"));
+            }
+        }
+    }
+    if !s.departments.is_empty() {
+        let missing: Vec<String> = crate::model::Category::ALL
+            .iter()
+            .map(|c| c.name())
+            .filter(|name| !owner.keys().any(|k| format!("{k:?}").eq_ignore_ascii_case(name)))
+            .map(str::to_owned)
+            .collect();
+        if !missing.is_empty() {
+            p.push("departments", format!("no department owns the categories {}", missing.join(", ")));
+        }
+    }
+    p.0
+}
+
+fn tier_names() -> [&'static str; 4] {
+    ["leading", "key", "above_scale", "other"]
+}
+
+#[derive(Default)]
+struct Checker(Vec<Problem>);
+
+impl Checker {
+    fn push(&mut self, key: &str, message: impl Into<String>) {
+        self.0.push(Problem::new(key, message));
+    }
+
+    fn finite(&mut self, key: &str, v: f64) -> bool {
+        if !v.is_finite() {
+            self.push(key, format!("must be a finite number, got {v}"));
+            return false;
+        }
+        true
+    }
+
+    fn non_negative(&mut self, key: &str, v: f64) {
+        if self.finite(key, v) && v < 0.0 {
+            self.push(key, format!("must be ≥ 0, got {v}"));
+        }
+    }
+
+    fn positive(&mut self, key: &str, v: f64) {
+        if self.finite(key, v) && v <= 0.0 {
+            self.push(key, format!("must be > 0, got {v}"));
+        }
+    }
+
+    fn unit_interval(&mut self, key: &str, v: f64) {
+        if self.finite(key, v) && !(0.0..=1.0).contains(&v) {
+            self.push(key, format!("must be between 0 and 1, got {v}"));
+        }
+    }
+
+    fn shares<'a>(&mut self, key: &str, items: impl Iterator<Item = (String, f64)>) {
+        let mut sum = 0.0;
+        let mut ok = true;
+        for (name, v) in items {
+            let k = format!("{key}.{name}");
+            if !self.finite(&k, v) || v < 0.0 {
+                if v < 0.0 {
+                    self.push(&k, format!("a share must be ≥ 0, got {v}"));
+                }
+                ok = false;
+            }
+            sum += v;
+        }
+        if ok && (sum - 1.0).abs() > 1e-6 {
+            self.push(key, format!("shares must sum to 1, they sum to {sum}"));
+        }
+    }
+
+    fn shares_per_tier(&mut self, key: &str, v: &PerTier<f64>) {
+        let items = tier_names().into_iter().map(str::to_owned).zip(v.as_array());
+        self.shares(key, items);
+    }
+
+    fn shares_per_category(&mut self, key: &str, v: &PerCategory<f64>) {
+        let items = crate::model::Category::ALL.iter().map(|c| c.name().to_owned()).zip(v.as_array());
+        self.shares(key, items);
+    }
+
+    fn shares_map(&mut self, key: &str, v: &BTreeMap<String, f64>) {
+        if v.is_empty() {
+            self.push(key, "needs at least one entry");
+            return;
+        }
+        self.shares(key, v.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+
+    fn positive_per_tier(&mut self, key: &str, v: &PerTier<f64>) {
+        for (tier, x) in tier_names().iter().zip(v.as_array()) {
+            self.positive(&format!("{key}.{tier}"), x);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Seeds files: the briefing's figures as data (FACTS.md ids), each either an observed
+//! figure the baseline is calibrated to, or a target scenarios are charted against.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::input::{InputErrors, Problem, Source};
+
+/// A seeds file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedsFile {
+    pub source: SeedsSource,
+    #[serde(rename = "figure")]
+    pub figures: Vec<Figure>,
+}
+
+/// Where the figures come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedsSource {
+    pub title: String,
+    pub document: String,
+    pub date: Date,
+}
+
+/// One figure of the briefing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// FACTS.md id (A1 … D); a letter suffix marks one of several figures under one id.
+    pub id: String,
+    pub description: String,
+    /// The KPI (a `metrics.csv` column) this figure is compared with; absent while the model
+    /// has no such KPI.
+    #[serde(default)]
+    pub kpi: Option<String>,
+    /// The date the figure refers to.
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub comparator: Option<Comparator>,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+    pub kind: FigureKind,
+    /// For observed figures: how close a simulated value must be.
+    #[serde(default)]
+    pub tolerance: Option<Tolerance>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    /// Reported as achieved: calibration data.
+    Observed,
+    /// Announced as a goal: what scenarios are charted against.
+    Target,
+    /// A policy lever the briefing describes (no figure to reproduce).
+    Lever,
+    /// A fact about the city's structure.
+    Structure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Comparator {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+}
+
+impl Comparator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::Eq => "=",
+            Comparator::Ge => ">=",
+            Comparator::Gt => ">",
+            Comparator::Le => "<=",
+            Comparator::Lt => "<",
+        }
+    }
+
+    /// Whether `simulated` meets a target `value` under this comparator (`=` means at least
+    /// the value, as an announced number is a floor).
+    pub fn met(self, simulated: f64, value: f64) -> bool {
+        match self {
+            Comparator::Eq | Comparator::Ge => simulated >= value,
+            Comparator::Gt => simulated > value,
+            Comparator::Le => simulated <= value,
+            Comparator::Lt => simulated < value,
+        }
+    }
+}
+
+/// How close a simulated value must be to an observed one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Tolerance {
+    /// A share of the observed value (0.05 = ±5 %).
+    Relative(f64),
+    /// In the figure's unit (0.5 with unit `%` = ±0.5 percentage points).
+    Absolute(f64),
+}
+
+impl Tolerance {
+    pub fn within(self, simulated: f64, observed: f64) -> bool {
+        match self {
+            Tolerance::Relative(r) => (simulated - observed).abs() <= r * observed.abs(),
+            Tolerance::Absolute(a) => (simulated - observed).abs() <= a,
+        }
+    }
+
+    pub fn describe(self, unit: &str) -> String {
+        match self {
+            Tolerance::Relative(r) => format!("±{}%", r * 100.0),
+            Tolerance::Absolute(a) if unit == "%" => format!("±{a} pp"),
+            Tolerance::Absolute(a) => format!("±{a} {unit}"),
+        }
+    }
+}
+
+/// A loaded seeds file.
+#[derive(Clone, Debug)]
+pub struct Seeds {
+    pub path: PathBuf,
+    pub file: SeedsFile,
+}
+
+impl Seeds {
+    /// Observed figures that map to a KPI: the calibration rows.
+    pub fn observed(&self) -> impl Iterator<Item = &Figure> {
+        self.file
+            .figures
+            .iter()
+            .filter(|f| f.kind == FigureKind::Observed && f.kpi.is_some())
+    }
+
+    /// Every target, whether the model has its KPI yet or not.
+    pub fn targets(&self) -> impl Iterator<Item = &Figure> {
+        self.file.figures.iter().filter(|f| f.kind == FigureKind::Target)
+    }
+}
+
+/// Reads and checks a seeds file.
+pub fn load(path: &Path) -> Result<Seeds, InputErrors> {
+    let source = Source::read(path)?;
+    let file: SeedsFile = source.parse()?;
+    let problems = validate(&file);
+    if !problems.is_empty() {
+        return Err(source.place(problems));
+    }
+    Ok(Seeds {
+        path: path.to_owned(),
+        file,
+    })
+}
+
+fn validate(file: &SeedsFile) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (i, f) in file.figures.iter().enumerate() {
+        let key = |field: &str| format!("figure[{i}].{field}");
+        if !ids.insert(f.id.as_str()) {
+            problems.push(Problem::new(key("id"), format!("id {} appears twice", f.id)));
+        }
+        if let Some(v) = f.value {
+            if !v.is_finite() {
+                problems.push(Problem::new(key("value"), format!("must be a finite number, got {v}")));
+            }
+        }
+        let Some(kpi) = &f.kpi else { continue };
+        if crate::metrics::kpi(kpi).is_none() {
+            let known: Vec<&str> = crate::metrics::KPIS.iter().map(|k| k.key).collect();
+            problems.push(Problem::new(key("kpi"), format!("unknown KPI {kpi:?}; known KPIs: {}", known.join(", "))));
+        }
+        if f.date.is_none() {
+            problems.push(Problem::new(key("date"), "a figure mapped to a KPI needs the date it refers to"));
+        }
+        if f.value.is_none() {
+            problems.push(Problem::new(key("value"), "a figure mapped to a KPI needs a value"));
+        }
+        match f.kind {
+            FigureKind::Observed if f.tolerance.is_none() => {
+                problems.push(Problem::new(key("tolerance"), "an observed figure mapped to a KPI needs a tolerance"));
+            }
+            FigureKind::Target if f.comparator.is_none() => {
+                problems.push(Problem::new(key("comparator"), "a target needs a comparator (=, >=, >, <=, <)"));
+            }
+            _ => {}
+        }
+        if let Some(Tolerance::Relative(t) | Tolerance::Absolute(t)) = f.tolerance {
+            if !(t.is_finite() && t >= 0.0) {
+                problems.push(Problem::new(key("tolerance"), format!("must be a finite number ≥ 0, got {t}")));
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,69 @@
+//! Behaviour: one system per file, run once per simulated day in this fixed order.
+//!
+//! | phase       | system              | what it does each day                                   |
+//! |-------------|---------------------|---------------------------------------------------------|
+//! | Problems    | `arise_problems`    | new problems arrive; firms solve some latent ones alone |
+//! | Campaign    | `visit_firms`       | teams make re-visits, then first visits; problems become tickets |
+//! | Triage      | `triage_tickets`    | tickets reach their department (不过夜 or after a delay) |
+//! | Service     | `escalate_tickets`  | overdue tickets are escalated (吹哨报到)                 |
+//! | Service     | `serve_tickets`     | departments start and finish tickets; re-visits are booked |
+//! | Production  | `produce`           | value added and investment per firm, with problem drag  |
+//! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
+//!
+//! The order matters: a problem surfaced by today's visit reaches its department today when
+//! triage is same-day, and today's production feels the drag of problems still open tonight.
+
+mod escalation;
+mod problems;
+mod production;
+mod service;
+mod triage;
+mod visits;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::SingleThreadedExecutor;
+
+pub use escalation::escalate_tickets;
+pub use problems::arise_problems;
+pub use production::produce;
+pub use service::serve_tickets;
+pub use triage::triage_tickets;
+pub use visits::visit_firms;
+
+/// Phases of a simulated day, run in this order.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Problems,
+    Campaign,
+    Triage,
+    Service,
+    Production,
+    Metrics,
+}
+
+/// The daily schedule. Single-threaded executor: systems run in the documented order and
+/// parallelism comes from running replicates side by side.
+pub fn daily_schedule() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.configure_sets(
+        (
+            Phase::Problems,
+            Phase::Campaign,
+            Phase::Triage,
+            Phase::Service,
+            Phase::Production,
+            Phase::Metrics,
+        )
+            .chain(),
+    );
+    schedule.add_systems((
+        arise_problems.in_set(Phase::Problems),
+        visit_firms.in_set(Phase::Campaign),
+        triage_tickets.in_set(Phase::Triage),
+        (escalate_tickets, serve_tickets).chain().in_set(Phase::Service),
+        produce.in_set(Phase::Production),
+        crate::metrics::record_metrics.in_set(Phase::Metrics),
+    ));
+    schedule
+}

@@ -1,0 +1,99 @@
+//! Problems arise at random and firms solve some of the unreported ones on their own.
+
+use bevy_ecs::prelude::*;
+
+use crate::model::{CATEGORIES, Clock, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed};
+use crate::rng::{Purpose, StreamRng};
+
+// Each firm: maybe one new latent problem (category by share), then maybe one latent problem
+// solved by the firm itself (each open latent problem has the same daily chance).
+pub fn arise_problems(
+    clock: Res<Clock>,
+    seed: Res<RunSeed>,
+    settings: Res<ProblemSettings>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
+) {
+    for (id, profile, mut state) in &mut firms {
+        let state = state.bypass_change_detection();
+        let mut rng = StreamRng::new(seed.0, Purpose::Problems, u64::from(id.0), clock.day);
+        step_problems(state, profile.problem_chance, &settings, &mut rng);
+    }
+}
+
+/// One firm's problem update for one day. Always draws three uniforms so the stream's use
+/// does not depend on the firm's state.
+#[inline]
+pub fn step_problems(state: &mut FirmState, chance: f64, settings: &ProblemSettings, rng: &mut StreamRng) {
+    let (arrive, category, solve) = (rng.uniform(), rng.uniform(), rng.uniform());
+    if arrive < chance {
+        let c = settings
+            .category_cumulative
+            .iter()
+            .position(|&cum| category < cum)
+            .unwrap_or(CATEGORIES - 1);
+        state.latent[c] = state.latent[c].saturating_add(1);
+    }
+    let latent: u32 = state.latent.iter().map(|&n| u32::from(n)).sum();
+    if latent > 0 {
+        let p = settings.self_resolve_chance;
+        if solve < p * f64::from(latent) {
+            // `solve / p` is uniform over [0, latent): it picks which problem is solved.
+            let mut pick = (solve / p) as u32;
+            for slot in state.latent.iter_mut() {
+                let n = u32::from(*slot);
+                if pick < n {
+                    *slot -= 1;
+                    break;
+                }
+                pick -= n;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ProblemSettings {
+        ProblemSettings {
+            category_cumulative: [0.3, 0.55, 0.7, 0.82, 0.9, 0.94, f64::INFINITY],
+            self_resolve_chance: 1.0 / 180.0,
+        }
+    }
+
+    #[test]
+    fn latent_problems_reach_their_steady_state() {
+        // Arrivals at 0.01/day, each solved in 180 days on average: about 1.8 open.
+        let s = settings();
+        let mut total = 0u64;
+        let firms = 2_000;
+        for firm in 0..firms {
+            let mut state = FirmState::default();
+            for day in 0..2_000 {
+                let mut rng = StreamRng::new(1, Purpose::Problems, firm, day);
+                step_problems(&mut state, 0.01, &s, &mut rng);
+            }
+            total += u64::from(state.open_problems());
+        }
+        let mean = total as f64 / firms as f64;
+        assert!((mean - 1.8).abs() < 0.1, "mean open problems {mean}");
+    }
+
+    #[test]
+    fn no_arrivals_means_problems_only_go_away() {
+        let s = settings();
+        let mut state = FirmState {
+            latent: [3, 0, 0, 0, 0, 0, 1],
+            ..Default::default()
+        };
+        let mut last = state.open_problems();
+        for day in 0..3_000 {
+            let mut rng = StreamRng::new(9, Purpose::Problems, 0, day);
+            step_problems(&mut state, 0.0, &s, &mut rng);
+            assert!(state.open_problems() <= last);
+            last = state.open_problems();
+        }
+        assert_eq!(last, 0);
+    }
+}

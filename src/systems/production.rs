@@ -1,0 +1,157 @@
+//! Production: each firm's value added follows its trend, less a drag for every open problem,
+//! plus a daily shock; investment follows value added and the year's project pipeline, and
+//! waits while a land or finance problem is open.
+
+use bevy_ecs::prelude::*;
+
+use crate::model::{Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed};
+use crate::rng::{Purpose, StreamRng};
+
+// Advance every firm's output by one day and add it to the day's integer totals.
+pub fn produce(
+    clock: Res<Clock>,
+    seed: Res<RunSeed>,
+    settings: Res<ProductionSettings>,
+    mut totals: ResMut<DayTotals>,
+    mut counters: ResMut<Counters>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
+) {
+    let year_multiplier = settings.year_multiplier(clock.date.year());
+    let mut day = DayTotals::default();
+    let mut disturbance = 0i64;
+    for (id, profile, mut state) in &mut firms {
+        let state = state.bypass_change_detection();
+        let mut rng = StreamRng::new(seed.0, Purpose::Production, u64::from(id.0), clock.day);
+        let out = step_production(state, profile, &settings, year_multiplier, rng.normal());
+        day.firms += 1;
+        day.open_problems += u64::from(out.open_problems);
+        day.value_added_all += out.value_added;
+        if profile.tier.is_above_scale() {
+            day.value_added_above_scale += out.value_added;
+        }
+        day.investment += out.investment;
+        disturbance += out.disturbance;
+    }
+    *totals = day;
+    counters.disturbance_cost_yuan += disturbance;
+}
+
+/// One firm's output for one day, in whole yuan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayOutput {
+    pub value_added: i64,
+    pub investment: i64,
+    /// Output lost to a visit with nothing to report.
+    pub disturbance: i64,
+    pub open_problems: u32,
+}
+
+/// Advances one firm by one day given its standard-normal shock `z`.
+#[inline]
+pub fn step_production(
+    state: &mut FirmState,
+    profile: &FirmProfile,
+    settings: &ProductionSettings,
+    year_multiplier: f64,
+    z: f64,
+) -> DayOutput {
+    let open = state.open_problems();
+    state.log_level += settings.drift_per_day - settings.drag_per_problem_day * f64::from(open)
+        + settings.shock_sd_per_day * z;
+    let potential = profile.base_value_added * state.log_level.exp();
+    let lost = if state.disturbed_today {
+        state.disturbed_today = false;
+        potential * settings.no_problem_visit_cost
+    } else {
+        0.0
+    };
+    let value_added = potential - lost;
+    let held_back = if state.investment_blocked() {
+        settings.investment_blocked_share
+    } else {
+        0.0
+    };
+    let investment = value_added * settings.investment_share * year_multiplier * (1.0 - held_back);
+    DayOutput {
+        value_added: value_added.round() as i64,
+        investment: investment.round() as i64,
+        disturbance: lost.round() as i64,
+        open_problems: open,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Tier;
+
+    fn settings() -> ProductionSettings {
+        ProductionSettings {
+            drift_per_day: 0.05 / 365.0,
+            drag_per_problem_day: 0.03 / 365.0,
+            shock_sd_per_day: 0.0,
+            investment_share: 0.3,
+            investment_year_multiplier: Default::default(),
+            investment_blocked_share: 0.5,
+            no_problem_visit_cost: 0.25,
+        }
+    }
+
+    fn profile() -> FirmProfile {
+        FirmProfile {
+            tier: Tier::Key,
+            chain: 0,
+            ownership: 0,
+            district: 0,
+            base_value_added: 1_000_000.0,
+            problem_chance: 0.0,
+        }
+    }
+
+    #[test]
+    fn open_problems_slow_growth() {
+        let (s, p) = (settings(), profile());
+        let mut clean = FirmState::default();
+        let mut troubled = FirmState {
+            latent: [2, 0, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        for _ in 0..365 {
+            step_production(&mut clean, &p, &s, 1.0, 0.0);
+            step_production(&mut troubled, &p, &s, 1.0, 0.0);
+        }
+        assert!((clean.log_level - 0.05).abs() < 1e-9);
+        assert!((troubled.log_level - (0.05 - 2.0 * 0.03)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_visit_with_nothing_to_report_costs_output_once() {
+        let (s, p) = (settings(), profile());
+        let mut state = FirmState {
+            disturbed_today: true,
+            ..Default::default()
+        };
+        let first = step_production(&mut state, &p, &s, 1.0, 0.0);
+        let second = step_production(&mut state, &p, &s, 1.0, 0.0);
+        assert!(first.disturbance > 200_000 && first.disturbance < 260_000);
+        assert_eq!(second.disturbance, 0);
+        assert!(first.value_added < second.value_added);
+    }
+
+    #[test]
+    fn land_and_finance_problems_hold_investment_back() {
+        let (s, p) = (settings(), profile());
+        let mut free = FirmState::default();
+        let mut blocked = FirmState {
+            ticketed: [0, 0, 0, 0, 0, 1, 0],
+            ..Default::default()
+        };
+        blocked.log_level = 0.0;
+        let a = step_production(&mut free, &p, &s, 1.0, 0.0);
+        let mut s2 = s.clone();
+        s2.drag_per_problem_day = 0.0;
+        let b = step_production(&mut blocked, &p, &s2, 1.0, 0.0);
+        assert_eq!(b.investment * 2, a.investment.max(b.investment * 2));
+        assert!(b.investment < a.investment);
+    }
+}

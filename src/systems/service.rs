@@ -1,0 +1,58 @@
+//! Departments work on tickets: up to `capacity` at once, escalated ones first, each taking a
+//! lognormal service time. A resolved ticket closes the firm's problem, and a share of them
+//! are booked for a re-visit (回访, FACTS A5).
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::LogNormal;
+
+use crate::model::{Campaign, Clock, Counters, Departments, FirmState, RunSeed, ServiceLevers, TicketBook};
+use crate::rng::{Purpose, StreamRng};
+
+// Fill free capacity from the queues, then resolve every ticket whose work ends today.
+#[allow(clippy::too_many_arguments)]
+pub fn serve_tickets(
+    clock: Res<Clock>,
+    seed: Res<RunSeed>,
+    levers: Res<ServiceLevers>,
+    mut book: ResMut<TicketBook>,
+    mut departments: ResMut<Departments>,
+    mut campaign: ResMut<Campaign>,
+    mut counters: ResMut<Counters>,
+    mut firms: Query<&mut FirmState>,
+) {
+    let today = clock.day;
+    let now = f64::from(today);
+    for dept in &mut departments.list {
+        let service = LogNormal::new(dept.service_mu, dept.service_sigma).expect("validated: finite parameters");
+        while dept.in_service.len() < dept.capacity as usize {
+            let Some(id) = dept.urgent.pop_front().or_else(|| dept.queue.pop_front()) else { break };
+            let mut days: f64 = StreamRng::new(seed.0, Purpose::Service, u64::from(id), 0).sample(service);
+            if book.tickets[id as usize].escalated {
+                days /= levers.escalation_speedup;
+            }
+            dept.in_service.push((now + days, id));
+        }
+        // Work that ends before the end of today resolves today.
+        let end_of_day = now + 1.0;
+        let mut i = 0;
+        while i < dept.in_service.len() {
+            if dept.in_service[i].0 > end_of_day {
+                i += 1;
+                continue;
+            }
+            let (_, id) = dept.in_service.swap_remove(i);
+            let ticket = &mut book.tickets[id as usize];
+            ticket.resolved_day = Some(today);
+            counters.tickets_resolved += 1;
+            counters.days_to_resolve_sum += u64::from(today - ticket.collected_day);
+            if let Ok(mut state) = firms.get_mut(ticket.firm) {
+                let slot = &mut state.ticketed[ticket.category.index()];
+                *slot = slot.saturating_sub(1);
+            }
+            if StreamRng::new(seed.0, Purpose::Revisit, u64::from(id), 0).uniform() < levers.revisit_share {
+                campaign.revisits_due[ticket.tier.index()].insert((today + levers.revisit_delay_days, id));
+            }
+        }
+    }
+}
