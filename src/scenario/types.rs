@@ -411,7 +411,7 @@ fn default_visit_capacity() -> PerTier<u32> {
         leading: 1,
         key: 9,
         above_scale: 75,
-        other: 125,
+        other: 118,
     }
 }
 fn default_coverage() -> PerTier<f64> {
