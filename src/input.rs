@@ -196,6 +196,11 @@ fn first_line(message: &str) -> String {
 /// Makes serde's messages read as advice where we can.
 fn explain(message: &str) -> String {
     let message = first_line(message);
+    if let Some(rest) = message.strip_prefix("invalid value: integer `-") {
+        if let Some((n, expected)) = rest.split_once("`, expected ") {
+            return format!("must be a whole number ≥ 0 ({expected}), got -{n}");
+        }
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once("`, expected ") {
             let options: Vec<&str> = expected

@@ -1,0 +1,171 @@
+//! The binary end to end: runs write their files, every shipped file validates, the schema
+//! is current, and bad input exits 1 naming the file, line and key without a panic.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn reformsim() -> Command {
+    let mut cmd = Command::cargo_bin("reformsim").expect("binary built");
+    cmd.current_dir(common::root());
+    cmd
+}
+
+#[test]
+fn run_writes_three_files_and_prints_both_tables() {
+    let out = tempfile::tempdir().unwrap();
+    reformsim()
+        .args(["run", "tests/data/small-city.toml", "--replicates", "2", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Calibration against observed figures"))
+        .stdout(predicate::str::contains("Targets:"));
+    for f in ["metrics.csv", "targets.csv", "summary.json"] {
+        assert!(out.path().join(f).is_file(), "{f} written");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    for key in ["scenario", "scenario_sha256", "seed", "replicates", "version", "wall_seconds", "calibration", "targets"] {
+        assert!(summary.get(key).is_some(), "summary.json has {key}");
+    }
+    let row = &summary["calibration"][0];
+    for key in ["id", "kpi", "date", "observed", "simulated", "rel_error", "within_tolerance"] {
+        assert!(row.get(key).is_some(), "calibration rows have {key}");
+    }
+    let target = &summary["targets"][0];
+    for key in ["id", "kpi", "date", "comparator", "target", "simulated", "gap", "met"] {
+        assert!(target.get(key).is_some(), "target rows have {key}");
+    }
+    assert_eq!(summary["replicates"], 2);
+    let csv = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
+    // 214 days x 2 replicates + header; no temporary file left behind.
+    assert_eq!(csv.lines().count(), 214 * 2 + 1);
+    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+#[test]
+fn baseline_run_is_calibrated_on_the_default_seed() {
+    let out = tempfile::tempdir().unwrap();
+    reformsim().args(["run", "--quiet", "--out"]).arg(out.path()).assert().success().stdout("");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    let rows = summary["calibration"].as_array().unwrap();
+    assert!(rows.len() >= 7);
+    for r in rows {
+        assert_eq!(r["within_tolerance"], true, "{r}");
+    }
+}
+
+#[test]
+fn every_shipped_toml_file_validates() {
+    let mut files = Vec::new();
+    for dir in ["scenarios", "seeds", "tests/data"] {
+        for entry in std::fs::read_dir(common::root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 3);
+    reformsim().arg("validate").args(&files).assert().success();
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let committed = std::fs::read_to_string(common::root().join("scenarios/scenario.schema.json")).unwrap();
+    assert_eq!(
+        committed,
+        reformsim::scenario::json_schema(),
+        "scenarios/scenario.schema.json is stale: run `cargo run --release -- schema > scenarios/scenario.schema.json`"
+    );
+    reformsim().arg("schema").assert().success().stdout(committed);
+}
+
+/// Each hostile file, the line and the key its error must name.
+const HOSTILE: &[(&str, usize, &str)] = &[
+    ("wrong-type.toml", 5, "population.firms"),
+    ("unknown-key.toml", 5, "levers.campaign.visits_per_dya"),
+    ("negative-capacity.toml", 7, "departments[0].capacity"),
+    ("zero-capacity.toml", 7, "departments[0].capacity"),
+    ("shares-not-summing.toml", 5, "population.tier_shares"),
+    ("campaign-outside-horizon.toml", 7, "levers.campaign.start"),
+    ("nan.toml", 5, "production.trend_growth"),
+    ("missing-category.toml", 4, "departments"),
+    ("malformed.toml", 1, ""),
+    ("empty.toml", 1, ""),
+    ("missing-scenario-section.toml", 1, ""),
+];
+
+#[test]
+fn bad_input_exits_1_naming_file_line_and_key() {
+    for (file, line, key) in HOSTILE {
+        let path = format!("tests/hostile/{file}");
+        let assert = reformsim().args(["validate", &path]).assert().code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(&format!("{path}:{line}:")), "{file}: {stderr}");
+        assert!(stderr.contains(&format!("`{key}`")) || key.is_empty(), "{file}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+        // `run` refuses the same file the same way, and writes nothing.
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join("run");
+        reformsim().args(["run", &path, "--out"]).arg(&target).assert().code(1);
+        assert!(!target.exists(), "{file}: nothing written");
+    }
+}
+
+#[test]
+fn unknown_key_gets_a_suggestion() {
+    reformsim()
+        .args(["validate", "tests/hostile/unknown-key.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `visits_per_day`"));
+}
+
+#[test]
+fn binary_non_utf8_and_missing_files_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 1, 2]).unwrap();
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
+    for (path, needle) in [(&binary, "binary"), (&latin1, "not UTF-8")] {
+        reformsim()
+            .arg("validate")
+            .arg(path)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(path.display().to_string()).and(predicate::str::contains(needle)));
+    }
+    reformsim()
+        .args(["run", "no/such/scenario.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no/such/scenario.toml").and(predicate::str::contains("cannot read")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    reformsim().args(["run", "--replicates", "0"]).assert().code(2);
+    reformsim().args(["frobnicate"]).assert().code(2);
+    reformsim().arg("validate").assert().code(2);
+}
+
+#[test]
+fn a_short_scenario_file_runs_on_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("short.toml");
+    std::fs::write(&file, "[scenario]\nname = \"short\"\n").unwrap();
+    reformsim()
+        .arg("run")
+        .arg(&file)
+        .args(["--days", "30", "--firms", "300", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no seeds file"));
+    let csv = std::fs::read_to_string(dir.path().join("out/metrics.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 31);
+}
