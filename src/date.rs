@@ -138,7 +138,13 @@ mod tests {
 
     #[test]
     fn round_trips_through_days() {
-        for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2024, 11, 13), (2000, 3, 1), (2026, 12, 31)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2024, 2, 29),
+            (2024, 11, 13),
+            (2000, 3, 1),
+            (2026, 12, 31),
+        ] {
             let date = Date::from_ymd(y, m, d).unwrap();
             assert_eq!(date.ymd(), (y, m, d));
             assert_eq!(Date::parse(&date.to_string()).unwrap(), date);
@@ -155,9 +161,22 @@ mod tests {
 
     #[test]
     fn rejects_non_dates() {
-        for bad in ["2024-02-30", "2023-02-29", "24-01-01", "2024/01/01", "", "2024-1-1"] {
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "24-01-01",
+            "2024/01/01",
+            "",
+            "2024-1-1",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Date::parse("2024-02-29").unwrap().one_year_earlier().to_string(), "2023-02-28");
+        assert_eq!(
+            Date::parse("2024-02-29")
+                .unwrap()
+                .one_year_earlier()
+                .to_string(),
+            "2023-02-28"
+        );
     }
 }

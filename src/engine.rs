@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
-    CATEGORIES, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings, ProductionSettings,
-    RunSeed, ServiceLevers, TicketBook, spawn_population,
+    CATEGORIES, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings,
+    ProductionSettings, RunSeed, ServiceLevers, TicketBook, spawn_population,
 };
 use crate::rng::replicate_seed;
 use crate::scenario::Scenario;
@@ -42,7 +42,10 @@ impl Simulation {
         let mut world = World::new();
         let campaign = spawn_population(&mut world, s, seed, campaign_start);
         world.insert_resource(campaign);
-        world.insert_resource(Clock { day: 0, date: start });
+        world.insert_resource(Clock {
+            day: 0,
+            date: start,
+        });
         world.insert_resource(RunSeed(seed));
         world.insert_resource(ProblemSettings::from_scenario(s));
         world.insert_resource(ProductionSettings::from_scenario(s));
@@ -84,7 +87,10 @@ impl Simulation {
     /// Simulates every remaining day and returns the daily KPI rows.
     pub fn run(mut self) -> Vec<MetricsRow> {
         while self.step() {}
-        self.world.remove_resource::<MetricsLog>().expect("inserted in new").rows
+        self.world
+            .remove_resource::<MetricsLog>()
+            .expect("inserted in new")
+            .rows
     }
 
     pub fn world(&self) -> &World {
@@ -107,9 +113,17 @@ impl Simulation {
         let counters = self.world.resource::<Counters>();
         let departments = self.world.resource::<Departments>();
         let open = book.awaiting_triage.len() + departments.open_tickets();
-        let resolved = book.tickets.iter().filter(|t| t.resolved_day.is_some()).count();
+        let resolved = book
+            .tickets
+            .iter()
+            .filter(|t| t.resolved_day.is_some())
+            .count();
         if book.tickets.len() as u64 != counters.tickets_collected {
-            return Err(format!("{} tickets in the book but {} collected", book.tickets.len(), counters.tickets_collected));
+            return Err(format!(
+                "{} tickets in the book but {} collected",
+                book.tickets.len(),
+                counters.tickets_collected
+            ));
         }
         if resolved as u64 != counters.tickets_resolved || resolved + open != book.tickets.len() {
             return Err(format!(
@@ -120,11 +134,19 @@ impl Simulation {
         let held_by_firms: u64 = {
             let mut q = self.world.query::<&FirmState>();
             q.iter(&self.world)
-                .map(|s| s.ticketed.iter().take(CATEGORIES).map(|&n| u64::from(n)).sum::<u64>())
+                .map(|s| {
+                    s.ticketed
+                        .iter()
+                        .take(CATEGORIES)
+                        .map(|&n| u64::from(n))
+                        .sum::<u64>()
+                })
                 .sum()
         };
         if held_by_firms != open as u64 {
-            return Err(format!("firms hold {held_by_firms} open tickets but the pipeline holds {open}"));
+            return Err(format!(
+                "firms hold {held_by_firms} open tickets but the pipeline holds {open}"
+            ));
         }
         Ok(())
     }

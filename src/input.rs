@@ -87,17 +87,24 @@ impl Source {
                 message,
             }])
         };
-        let bytes = std::fs::read(path).map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
         if let Some(pos) = bytes.iter().position(|&b| b == 0) {
             let line = line_of_offset(&bytes, pos);
-            return Err(fail(Some(line), "this is a binary file (it contains a NUL byte), not TOML text".into()));
+            return Err(fail(
+                Some(line),
+                "this is a binary file (it contains a NUL byte), not TOML text".into(),
+            ));
         }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 let pos = e.utf8_error().valid_up_to();
                 let line = line_of_offset(e.as_bytes(), pos);
-                return Err(fail(Some(line), format!("the file is not UTF-8 text (bad byte at offset {pos})")));
+                return Err(fail(
+                    Some(line),
+                    format!("the file is not UTF-8 text (bad byte at offset {pos})"),
+                ));
             }
         };
         if text.trim().is_empty() {
@@ -166,14 +173,18 @@ impl Source {
         for segment in key_segments(key) {
             match segment {
                 Segment::Key(name) => {
-                    let Some(t) = table.or_else(|| value.and_then(|v| v.as_table())) else { break };
-                    let Some((k, v)) = t.iter().find(|(k, _)| k.get_ref() == name) else { break };
+                    let Some(t) = table.or_else(|| value.and_then(|v| v.as_table())) else {
+                        break;
+                    };
+                    let Some((k, v)) = t.iter().find(|(k, _)| k.get_ref() == name) else {
+                        break;
+                    };
                     best = Some(k.span());
                     value = Some(v.get_ref());
                     table = None;
                 }
                 Segment::Index(i) => {
-                    let Some(item) = value.and_then(|v| v.as_array()).and_then(|a| a.iter().nth(i)) else {
+                    let Some(item) = value.and_then(|v| v.as_array()).and_then(|a| a.get(i)) else {
                         break;
                     };
                     best = Some(item.span());
@@ -186,7 +197,10 @@ impl Source {
 }
 
 fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 fn first_line(message: &str) -> String {
@@ -196,22 +210,24 @@ fn first_line(message: &str) -> String {
 /// Makes serde's messages read as advice where we can.
 fn explain(message: &str) -> String {
     let message = first_line(message);
-    if let Some(rest) = message.strip_prefix("invalid value: integer `-") {
-        if let Some((n, expected)) = rest.split_once("`, expected ") {
-            return format!("must be a whole number ≥ 0 ({expected}), got -{n}");
-        }
+    if let Some(rest) = message.strip_prefix("invalid value: integer `-")
+        && let Some((n, expected)) = rest.split_once("`, expected ")
+    {
+        return format!("must be a whole number ≥ 0 ({expected}), got -{n}");
     }
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((field, expected)) = rest.split_once("`, expected ") {
-            let options: Vec<&str> = expected
-                .split(|c: char| c == '`')
-                .filter(|s| !s.is_empty() && !s.contains(',') && !s.contains(" or ") && !s.starts_with("one of"))
-                .collect();
-            if let Some(near) = nearest(field, &options) {
-                return format!("unknown key `{field}`; did you mean `{near}`? (expected {expected})");
-            }
-            return format!("unknown key `{field}` (expected {expected})");
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected ")
+    {
+        let options: Vec<&str> = expected
+            .split('`')
+            .filter(|s| {
+                !s.is_empty() && !s.contains(',') && !s.contains(" or ") && !s.starts_with("one of")
+            })
+            .collect();
+        if let Some(near) = nearest(field, &options) {
+            return format!("unknown key `{field}`; did you mean `{near}`? (expected {expected})");
         }
+        return format!("unknown key `{field}` (expected {expected})");
     }
     message
 }
@@ -284,7 +300,8 @@ mod tests {
 
     #[test]
     fn suggests_near_misses() {
-        let m = explain("unknown field `capcity`, expected one of `name`, `capacity`, `categories`");
+        let m =
+            explain("unknown field `capcity`, expected one of `name`, `capacity`, `categories`");
         assert!(m.contains("did you mean `capacity`"), "{m}");
     }
 }

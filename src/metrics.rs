@@ -22,24 +22,96 @@ pub struct Kpi {
 
 /// Every KPI, in column order.
 pub const KPIS: &[Kpi] = &[
-    Kpi { key: "firms", unit: "firms", description: "live industrial firms" },
-    Kpi { key: "firms_visited", unit: "firms", description: "firms visited at least once by the campaign (A1)" },
-    Kpi { key: "visits", unit: "visits", description: "visits made, first visits and re-visits, cumulative" },
-    Kpi { key: "no_problem_visits", unit: "visits", description: "visits that found nothing to report (无事不扰), cumulative" },
-    Kpi { key: "tickets_collected", unit: "tickets", description: "problems collected as tickets, cumulative (A2)" },
-    Kpi { key: "tickets_resolved", unit: "tickets", description: "tickets resolved (办结), cumulative (A3)" },
-    Kpi { key: "tickets_open", unit: "tickets", description: "tickets awaiting triage, queued or in service" },
-    Kpi { key: "tickets_escalated", unit: "tickets", description: "tickets escalated (吹哨报到), cumulative" },
-    Kpi { key: "resolution_rate", unit: "%", description: "tickets resolved as % of collected (A4)" },
-    Kpi { key: "tickets_revisited", unit: "tickets", description: "resolved tickets re-visited (回访), cumulative (A5)" },
-    Kpi { key: "satisfaction_rate", unit: "%", description: "re-visited firms satisfied, % of re-visits" },
-    Kpi { key: "mean_days_to_resolve", unit: "days", description: "mean days from collection to resolution" },
-    Kpi { key: "open_problems", unit: "problems", description: "open problems of all firms, reported or not" },
-    Kpi { key: "value_added_yuan", unit: "yuan/day", description: "above-scale industrial value added that day" },
-    Kpi { key: "value_added_growth_ytd", unit: "%", description: "above-scale industrial value added, year to date, y/y (A12)" },
-    Kpi { key: "investment_yuan", unit: "yuan/day", description: "industrial investment that day" },
-    Kpi { key: "investment_growth_ytd", unit: "%", description: "industrial investment, year to date, y/y (A13)" },
-    Kpi { key: "disturbance_cost_yuan", unit: "yuan", description: "output lost to visits with nothing to report, cumulative" },
+    Kpi {
+        key: "firms",
+        unit: "firms",
+        description: "live industrial firms",
+    },
+    Kpi {
+        key: "firms_visited",
+        unit: "firms",
+        description: "firms visited at least once by the campaign (A1)",
+    },
+    Kpi {
+        key: "visits",
+        unit: "visits",
+        description: "visits made, first visits and re-visits, cumulative",
+    },
+    Kpi {
+        key: "no_problem_visits",
+        unit: "visits",
+        description: "visits that found nothing to report (无事不扰), cumulative",
+    },
+    Kpi {
+        key: "tickets_collected",
+        unit: "tickets",
+        description: "problems collected as tickets, cumulative (A2)",
+    },
+    Kpi {
+        key: "tickets_resolved",
+        unit: "tickets",
+        description: "tickets resolved (办结), cumulative (A3)",
+    },
+    Kpi {
+        key: "tickets_open",
+        unit: "tickets",
+        description: "tickets awaiting triage, queued or in service",
+    },
+    Kpi {
+        key: "tickets_escalated",
+        unit: "tickets",
+        description: "tickets escalated (吹哨报到), cumulative",
+    },
+    Kpi {
+        key: "resolution_rate",
+        unit: "%",
+        description: "tickets resolved as % of collected (A4)",
+    },
+    Kpi {
+        key: "tickets_revisited",
+        unit: "tickets",
+        description: "resolved tickets re-visited (回访), cumulative (A5)",
+    },
+    Kpi {
+        key: "satisfaction_rate",
+        unit: "%",
+        description: "re-visited firms satisfied, % of re-visits",
+    },
+    Kpi {
+        key: "mean_days_to_resolve",
+        unit: "days",
+        description: "mean days from collection to resolution",
+    },
+    Kpi {
+        key: "open_problems",
+        unit: "problems",
+        description: "open problems of all firms, reported or not",
+    },
+    Kpi {
+        key: "value_added_yuan",
+        unit: "yuan/day",
+        description: "above-scale industrial value added that day",
+    },
+    Kpi {
+        key: "value_added_growth_ytd",
+        unit: "%",
+        description: "above-scale industrial value added, year to date, y/y (A12)",
+    },
+    Kpi {
+        key: "investment_yuan",
+        unit: "yuan/day",
+        description: "industrial investment that day",
+    },
+    Kpi {
+        key: "investment_growth_ytd",
+        unit: "%",
+        description: "industrial investment, year to date, y/y (A13)",
+    },
+    Kpi {
+        key: "disturbance_cost_yuan",
+        unit: "yuan",
+        description: "output lost to visits with nothing to report, cumulative",
+    },
 ];
 
 /// The KPI with this key.
@@ -150,7 +222,8 @@ pub fn record_metrics(
     mut log: ResMut<MetricsLog>,
 ) {
     let log = &mut *log;
-    let va = *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
+    let va =
+        *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
     log.value_added_prefix.push(va);
     let inv = *log.investment_prefix.last().expect("starts with 0") + totals.investment;
     log.investment_prefix.push(inv);
@@ -169,7 +242,8 @@ pub fn record_metrics(
         resolution_rate: percent(c.tickets_resolved, c.tickets_collected),
         tickets_revisited: c.tickets_revisited,
         satisfaction_rate: percent(c.revisits_satisfied, c.tickets_revisited),
-        mean_days_to_resolve: (c.tickets_resolved > 0).then(|| c.days_to_resolve_sum as f64 / c.tickets_resolved as f64),
+        mean_days_to_resolve: (c.tickets_resolved > 0)
+            .then(|| c.days_to_resolve_sum as f64 / c.tickets_resolved as f64),
         open_problems: totals.open_problems,
         value_added_yuan: totals.value_added_above_scale,
         value_added_growth_ytd: log.ytd_growth(&log.value_added_prefix, clock.date),
@@ -215,7 +289,10 @@ mod tests {
         w.serialize(&row).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-        let expected: Vec<&str> = ["day", "date"].into_iter().chain(KPIS.iter().map(|k| k.key)).collect();
+        let expected: Vec<&str> = ["day", "date"]
+            .into_iter()
+            .chain(KPIS.iter().map(|k| k.key))
+            .collect();
         assert_eq!(header, expected);
     }
 }

@@ -4,21 +4,28 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use crate::engine::RunResult;
 use crate::report::TargetRow;
+use anyhow::{Context, Result};
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename, so that a
 /// reader (or a crash) never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().context("output path has no file name")?.to_string_lossy();
+    let name = path
+        .file_name()
+        .context("output path has no file name")?
+        .to_string_lossy();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.sync_all().with_context(|| format!("cannot flush {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))?;
+        let mut f = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("cannot flush {}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move {} into place", path.display()))?;
         Ok(())
     })();
     if result.is_err() {
@@ -31,7 +38,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn metrics_csv(results: &[RunResult]) -> Result<Vec<u8>> {
     // The csv crate cannot name the columns of a nested row, so the header is written here
     // and each record is serialised as the tuple (replicate, seed, row).
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     let mut header = vec!["replicate", "seed", "day", "date"];
     header.extend(crate::metrics::KPIS.iter().map(|k| k.key));
     w.write_record(&header)?;
@@ -40,14 +49,26 @@ pub fn metrics_csv(results: &[RunResult]) -> Result<Vec<u8>> {
             w.serialize((r.replicate, r.seed, row))?;
         }
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("cannot finish metrics.csv: {e}"))
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot finish metrics.csv: {e}"))
 }
 
 /// `targets.csv`: the target-gap table.
 pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "id", "description", "kpi", "date", "comparator", "target", "unit", "simulated", "gap", "met", "p_met", "status",
+        "id",
+        "description",
+        "kpi",
+        "date",
+        "comparator",
+        "target",
+        "unit",
+        "simulated",
+        "gap",
+        "met",
+        "p_met",
+        "status",
     ])?;
     let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
     for r in rows {
@@ -66,5 +87,6 @@ pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
             r.status.clone(),
         ])?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("cannot finish targets.csv: {e}"))
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot finish targets.csv: {e}"))
 }

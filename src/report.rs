@@ -74,7 +74,8 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let rank = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+    let rank =
+        |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
     Some(Spread {
         mean: values.iter().sum::<f64>() / values.len() as f64,
         p05: rank(0.05),
@@ -112,7 +113,10 @@ pub fn targets(seeds: &Seeds, results: &[RunResult]) -> Vec<TargetRow> {
 }
 
 fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
-    let comparator = f.comparator.map(|c| c.symbol().to_owned()).unwrap_or_default();
+    let comparator = f
+        .comparator
+        .map(|c| c.symbol().to_owned())
+        .unwrap_or_default();
     let mut row = TargetRow {
         id: f.id.clone(),
         description: f.description.clone(),
@@ -127,7 +131,8 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
         p_met: None,
         status: "not modelled yet".into(),
     };
-    let (Some(kpi), Some(date), Some(target), Some(cmp)) = (&f.kpi, f.date, f.value, f.comparator) else {
+    let (Some(kpi), Some(date), Some(target), Some(cmp)) = (&f.kpi, f.date, f.value, f.comparator)
+    else {
         return row;
     };
     let values = values_at(results, kpi, date);
@@ -139,7 +144,8 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
     row.simulated = Some(s.mean);
     row.gap = Some(s.mean - target);
     row.met = Some(met);
-    row.p_met = Some(values.iter().filter(|&&v| cmp.met(v, target)).count() as f64 / values.len() as f64);
+    row.p_met =
+        Some(values.iter().filter(|&&v| cmp.met(v, target)).count() as f64 / values.len() as f64);
     row.status = if met { "met" } else { "not met" }.into();
     row
 }
@@ -189,7 +195,8 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
                 (Some(a), Some(b)) => format!("{} – {}", fmt_value(a), fmt_value(b)),
                 _ => "–".into(),
             },
-            r.rel_error.map_or_else(|| "–".into(), |e| format!("{:+.2}%", e * 100.0)),
+            r.rel_error
+                .map_or_else(|| "–".into(), |e| format!("{:+.2}%", e * 100.0)),
             r.tolerance.clone(),
             if r.within_tolerance { "yes" } else { "NO" }.into(),
         ]);
@@ -210,7 +217,14 @@ pub fn targets_text(rows: &[TargetRow]) -> String {
     for r in rows {
         t.push(vec![
             r.id.clone(),
-            format!("{} {} {}", r.comparator, r.target.map_or_else(String::new, fmt_value), r.unit).trim().to_owned(),
+            format!(
+                "{} {} {}",
+                r.comparator,
+                r.target.map_or_else(String::new, fmt_value),
+                r.unit
+            )
+            .trim()
+            .to_owned(),
             r.date.map_or_else(|| "–".into(), |d| d.to_string()),
             opt(r.simulated),
             opt(r.gap),
@@ -227,7 +241,12 @@ pub fn targets_text(rows: &[TargetRow]) -> String {
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
-        .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
@@ -239,7 +258,13 @@ fn table(rows: &[Vec<String>]) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
         if i == 0 {
-            out.push_str(&width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+            out.push_str(
+                &width
+                    .iter()
+                    .map(|w| "-".repeat(*w))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            );
             out.push('\n');
         }
     }

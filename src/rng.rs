@@ -80,13 +80,11 @@ impl StreamRng {
         (self.step() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// A standard normal draw (Box–Muller; uses two uniforms, keeps one result so the
-    /// stream has no hidden state beyond its counter).
+    /// A standard normal draw (rand_distr's ziggurat: about 4 ns, where Box–Muller's ln and
+    /// cos cost several times that).
     #[inline]
     pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform(); // in (0, 1], so ln is finite
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        rand::RngExt::sample(self, rand_distr::StandardNormal)
     }
 }
 

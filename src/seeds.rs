@@ -149,7 +149,10 @@ impl Seeds {
 
     /// Every target, whether the model has its KPI yet or not.
     pub fn targets(&self) -> impl Iterator<Item = &Figure> {
-        self.file.figures.iter().filter(|f| f.kind == FigureKind::Target)
+        self.file
+            .figures
+            .iter()
+            .filter(|f| f.kind == FigureKind::Target)
     }
 }
 
@@ -173,37 +176,61 @@ fn validate(file: &SeedsFile) -> Vec<Problem> {
     for (i, f) in file.figures.iter().enumerate() {
         let key = |field: &str| format!("figure[{i}].{field}");
         if !ids.insert(f.id.as_str()) {
-            problems.push(Problem::new(key("id"), format!("id {} appears twice", f.id)));
+            problems.push(Problem::new(
+                key("id"),
+                format!("id {} appears twice", f.id),
+            ));
         }
-        if let Some(v) = f.value {
-            if !v.is_finite() {
-                problems.push(Problem::new(key("value"), format!("must be a finite number, got {v}")));
-            }
+        if let Some(v) = f.value
+            && !v.is_finite()
+        {
+            problems.push(Problem::new(
+                key("value"),
+                format!("must be a finite number, got {v}"),
+            ));
         }
         let Some(kpi) = &f.kpi else { continue };
         if crate::metrics::kpi(kpi).is_none() {
             let known: Vec<&str> = crate::metrics::KPIS.iter().map(|k| k.key).collect();
-            problems.push(Problem::new(key("kpi"), format!("unknown KPI {kpi:?}; known KPIs: {}", known.join(", "))));
+            problems.push(Problem::new(
+                key("kpi"),
+                format!("unknown KPI {kpi:?}; known KPIs: {}", known.join(", ")),
+            ));
         }
         if f.date.is_none() {
-            problems.push(Problem::new(key("date"), "a figure mapped to a KPI needs the date it refers to"));
+            problems.push(Problem::new(
+                key("date"),
+                "a figure mapped to a KPI needs the date it refers to",
+            ));
         }
         if f.value.is_none() {
-            problems.push(Problem::new(key("value"), "a figure mapped to a KPI needs a value"));
+            problems.push(Problem::new(
+                key("value"),
+                "a figure mapped to a KPI needs a value",
+            ));
         }
         match f.kind {
             FigureKind::Observed if f.tolerance.is_none() => {
-                problems.push(Problem::new(key("tolerance"), "an observed figure mapped to a KPI needs a tolerance"));
+                problems.push(Problem::new(
+                    key("tolerance"),
+                    "an observed figure mapped to a KPI needs a tolerance",
+                ));
             }
             FigureKind::Target if f.comparator.is_none() => {
-                problems.push(Problem::new(key("comparator"), "a target needs a comparator (=, >=, >, <=, <)"));
+                problems.push(Problem::new(
+                    key("comparator"),
+                    "a target needs a comparator (=, >=, >, <=, <)",
+                ));
             }
             _ => {}
         }
-        if let Some(Tolerance::Relative(t) | Tolerance::Absolute(t)) = f.tolerance {
-            if !(t.is_finite() && t >= 0.0) {
-                problems.push(Problem::new(key("tolerance"), format!("must be a finite number ≥ 0, got {t}")));
-            }
+        if let Some(Tolerance::Relative(t) | Tolerance::Absolute(t)) = f.tolerance
+            && !(t.is_finite() && t >= 0.0)
+        {
+            problems.push(Problem::new(
+                key("tolerance"),
+                format!("must be a finite number ≥ 0, got {t}"),
+            ));
         }
     }
     problems

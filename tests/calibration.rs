@@ -8,19 +8,34 @@ use reformsim::report::calibration;
 
 fn check(replicates: u32) {
     let loaded = common::baseline();
-    let seeds = loaded.seeds.as_ref().expect("the baseline names its seeds file");
+    let seeds = loaded
+        .seeds
+        .as_ref()
+        .expect("the baseline names its seeds file");
     let results = run_replicates(&loaded.scenario, loaded.scenario.scenario.seed, replicates);
     let rows = calibration(seeds, &results);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     for id in ["A1", "A2", "A3", "A4", "A5", "A12", "A13"] {
-        assert!(ids.contains(&id), "calibration has no row for {id}: {ids:?}");
+        assert!(
+            ids.contains(&id),
+            "calibration has no row for {id}: {ids:?}"
+        );
     }
     let off: Vec<String> = rows
         .iter()
         .filter(|r| !r.within_tolerance)
-        .map(|r| format!("{} {}: observed {} simulated {:?} (tolerance {})", r.id, r.kpi, r.observed, r.simulated, r.tolerance))
+        .map(|r| {
+            format!(
+                "{} {}: observed {} simulated {:?} (tolerance {})",
+                r.id, r.kpi, r.observed, r.simulated, r.tolerance
+            )
+        })
         .collect();
-    assert!(off.is_empty(), "outside tolerance with {replicates} replicate(s):\n{}", off.join("\n"));
+    assert!(
+        off.is_empty(),
+        "outside tolerance with {replicates} replicate(s):\n{}",
+        off.join("\n")
+    );
 }
 
 #[test]

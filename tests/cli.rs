@@ -16,40 +16,84 @@ fn reformsim() -> Command {
 fn run_writes_three_files_and_prints_both_tables() {
     let out = tempfile::tempdir().unwrap();
     reformsim()
-        .args(["run", "tests/data/small-city.toml", "--replicates", "2", "--out"])
+        .args([
+            "run",
+            "tests/data/small-city.toml",
+            "--replicates",
+            "2",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("Calibration against observed figures"))
+        .stdout(predicate::str::contains(
+            "Calibration against observed figures",
+        ))
         .stdout(predicate::str::contains("Targets:"));
     for f in ["metrics.csv", "targets.csv", "summary.json"] {
         assert!(out.path().join(f).is_file(), "{f} written");
     }
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
-    for key in ["scenario", "scenario_sha256", "seed", "replicates", "version", "wall_seconds", "calibration", "targets"] {
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "replicates",
+        "version",
+        "wall_seconds",
+        "calibration",
+        "targets",
+    ] {
         assert!(summary.get(key).is_some(), "summary.json has {key}");
     }
     let row = &summary["calibration"][0];
-    for key in ["id", "kpi", "date", "observed", "simulated", "rel_error", "within_tolerance"] {
+    for key in [
+        "id",
+        "kpi",
+        "date",
+        "observed",
+        "simulated",
+        "rel_error",
+        "within_tolerance",
+    ] {
         assert!(row.get(key).is_some(), "calibration rows have {key}");
     }
     let target = &summary["targets"][0];
-    for key in ["id", "kpi", "date", "comparator", "target", "simulated", "gap", "met"] {
+    for key in [
+        "id",
+        "kpi",
+        "date",
+        "comparator",
+        "target",
+        "simulated",
+        "gap",
+        "met",
+    ] {
         assert!(target.get(key).is_some(), "target rows have {key}");
     }
     assert_eq!(summary["replicates"], 2);
     let csv = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
     // 214 days x 2 replicates + header; no temporary file left behind.
     assert_eq!(csv.lines().count(), 214 * 2 + 1);
-    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
 }
 
 #[test]
 fn baseline_run_is_calibrated_on_the_default_seed() {
     let out = tempfile::tempdir().unwrap();
-    reformsim().args(["run", "--quiet", "--out"]).arg(out.path()).assert().success().stdout("");
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    reformsim()
+        .args(["run", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout("");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
     let rows = summary["calibration"].as_array().unwrap();
     assert!(rows.len() >= 7);
     for r in rows {
@@ -74,13 +118,18 @@ fn every_shipped_toml_file_validates() {
 
 #[test]
 fn committed_schema_is_current() {
-    let committed = std::fs::read_to_string(common::root().join("scenarios/scenario.schema.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(common::root().join("scenarios/scenario.schema.json")).unwrap();
     assert_eq!(
         committed,
         reformsim::scenario::json_schema(),
         "scenarios/scenario.schema.json is stale: run `cargo run --release -- schema > scenarios/scenario.schema.json`"
     );
-    reformsim().arg("schema").assert().success().stdout(committed);
+    reformsim()
+        .arg("schema")
+        .assert()
+        .success()
+        .stdout(committed);
 }
 
 /// Each hostile file, the line and the key its error must name.
@@ -104,13 +153,23 @@ fn bad_input_exits_1_naming_file_line_and_key() {
         let path = format!("tests/hostile/{file}");
         let assert = reformsim().args(["validate", &path]).assert().code(1);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(stderr.contains(&format!("{path}:{line}:")), "{file}: {stderr}");
-        assert!(stderr.contains(&format!("`{key}`")) || key.is_empty(), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{path}:{line}:")),
+            "{file}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("`{key}`")) || key.is_empty(),
+            "{file}: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{file}: {stderr}");
         // `run` refuses the same file the same way, and writes nothing.
         let out = tempfile::tempdir().unwrap();
         let target = out.path().join("run");
-        reformsim().args(["run", &path, "--out"]).arg(&target).assert().code(1);
+        reformsim()
+            .args(["run", &path, "--out"])
+            .arg(&target)
+            .assert()
+            .code(1);
         assert!(!target.exists(), "{file}: nothing written");
     }
 }
@@ -137,18 +196,27 @@ fn binary_non_utf8_and_missing_files_exit_1() {
             .arg(path)
             .assert()
             .code(1)
-            .stderr(predicate::str::contains(path.display().to_string()).and(predicate::str::contains(needle)));
+            .stderr(
+                predicate::str::contains(path.display().to_string())
+                    .and(predicate::str::contains(needle)),
+            );
     }
     reformsim()
         .args(["run", "no/such/scenario.toml"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("no/such/scenario.toml").and(predicate::str::contains("cannot read")));
+        .stderr(
+            predicate::str::contains("no/such/scenario.toml")
+                .and(predicate::str::contains("cannot read")),
+        );
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    reformsim().args(["run", "--replicates", "0"]).assert().code(2);
+    reformsim()
+        .args(["run", "--replicates", "0"])
+        .assert()
+        .code(2);
     reformsim().args(["frobnicate"]).assert().code(2);
     reformsim().arg("validate").assert().code(2);
 }

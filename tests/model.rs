@@ -13,7 +13,9 @@ fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
 }
 
 fn at<'a>(rows: &'a [MetricsRow], date: &str) -> &'a MetricsRow {
-    rows.iter().find(|r| r.date.to_string() == date).expect("date in horizon")
+    rows.iter()
+        .find(|r| r.date.to_string() == date)
+        .expect("date in horizon")
 }
 
 #[test]
@@ -23,10 +25,18 @@ fn no_firm_or_ticket_is_lost_on_any_day() {
         let mut sim = Simulation::new(&s, seed);
         let firms = s.population.firms as u64;
         while sim.step() {
-            sim.check_invariants().unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            sim.check_invariants()
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let row = sim.rows().last().unwrap();
-            assert_eq!(row.firms, firms, "firms are neither created nor destroyed yet");
-            assert_eq!(row.tickets_collected, row.tickets_resolved + row.tickets_open, "collected = resolved + open");
+            assert_eq!(
+                row.firms, firms,
+                "firms are neither created nor destroyed yet"
+            );
+            assert_eq!(
+                row.tickets_collected,
+                row.tickets_resolved + row.tickets_open,
+                "collected = resolved + open"
+            );
             assert!(row.firms_visited <= row.visits);
             assert!(row.tickets_revisited <= row.tickets_resolved);
         }
@@ -47,7 +57,10 @@ fn same_seed_gives_identical_bytes_and_another_seed_does_not() {
 fn replicates_are_identical_on_one_or_two_threads() {
     let s = common::small_city().scenario;
     let on = |threads| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| metrics_csv(&run_replicates(&s, 5, 4)).unwrap())
     };
     assert_eq!(on(1), on(2));
@@ -59,20 +72,37 @@ fn replicates_are_identical_on_one_or_two_threads() {
 fn golden_small_city() {
     let loaded = common::small_city();
     let rows = run(&loaded.scenario, loaded.scenario.scenario.seed);
-    let mut text = String::from("date,firms_visited,tickets_collected,tickets_resolved,tickets_revisited,open_problems,value_added_yuan\n");
-    for date in ["2024-08-31", "2024-09-15", "2024-10-15", "2024-11-13", "2024-12-31"] {
+    let mut text = String::from(
+        "date,firms_visited,tickets_collected,tickets_resolved,tickets_revisited,open_problems,value_added_yuan\n",
+    );
+    for date in [
+        "2024-08-31",
+        "2024-09-15",
+        "2024-10-15",
+        "2024-11-13",
+        "2024-12-31",
+    ] {
         let r = at(&rows, date);
         text.push_str(&format!(
             "{date},{},{},{},{},{},{}\n",
-            r.firms_visited, r.tickets_collected, r.tickets_resolved, r.tickets_revisited, r.open_problems, r.value_added_yuan
+            r.firms_visited,
+            r.tickets_collected,
+            r.tickets_resolved,
+            r.tickets_revisited,
+            r.open_problems,
+            r.value_added_yuan
         ));
     }
     let path = common::root().join("tests/golden/small-city.csv");
     if std::env::var_os("REFORMSIM_REGENERATE_GOLDEN").is_some() {
         std::fs::write(&path, &text).unwrap();
-        panic!("golden file regenerated at {}; unset REFORMSIM_REGENERATE_GOLDEN and rerun", path.display());
+        panic!(
+            "golden file regenerated at {}; unset REFORMSIM_REGENERATE_GOLDEN and rerun",
+            path.display()
+        );
     }
-    let golden = std::fs::read_to_string(&path).expect("golden file exists; regenerate with REFORMSIM_REGENERATE_GOLDEN=1");
+    let golden = std::fs::read_to_string(&path)
+        .expect("golden file exists; regenerate with REFORMSIM_REGENERATE_GOLDEN=1");
     assert_eq!(text, golden, "the small city's golden run changed");
 }
 
@@ -95,7 +125,9 @@ fn more_visit_capacity_visits_more_firms_sooner() {
     more.levers.campaign.visits_per_day.above_scale *= 2;
     let date = "2024-10-01";
     assert!(mean_kpi(&more, "firms_visited", date) > mean_kpi(&base, "firms_visited", date));
-    assert!(mean_kpi(&more, "tickets_collected", date) > mean_kpi(&base, "tickets_collected", date));
+    assert!(
+        mean_kpi(&more, "tickets_collected", date) > mean_kpi(&base, "tickets_collected", date)
+    );
 }
 
 #[test]
@@ -105,7 +137,10 @@ fn a_triage_delay_lowers_the_resolution_rate() {
     slow.levers.triage.delay_days = 5;
     let date = "2024-11-13";
     assert!(mean_kpi(&slow, "resolution_rate", date) < mean_kpi(&base, "resolution_rate", date));
-    assert!(mean_kpi(&slow, "mean_days_to_resolve", date) > mean_kpi(&base, "mean_days_to_resolve", date));
+    assert!(
+        mean_kpi(&slow, "mean_days_to_resolve", date)
+            > mean_kpi(&base, "mean_days_to_resolve", date)
+    );
 }
 
 #[test]
@@ -117,7 +152,9 @@ fn less_department_capacity_leaves_more_tickets_open() {
     }
     let date = "2024-10-15";
     assert!(mean_kpi(&thin, "tickets_open", date) > mean_kpi(&base, "tickets_open", date));
-    assert!(mean_kpi(&thin, "tickets_escalated", date) > mean_kpi(&base, "tickets_escalated", date));
+    assert!(
+        mean_kpi(&thin, "tickets_escalated", date) > mean_kpi(&base, "tickets_escalated", date)
+    );
 }
 
 #[test]
@@ -131,7 +168,10 @@ fn faster_escalation_resolves_sooner() {
     escalating.levers.escalation.after_days = 2;
     escalating.levers.escalation.speedup = 6.0;
     let date = "2024-11-13";
-    assert!(mean_kpi(&escalating, "mean_days_to_resolve", date) < mean_kpi(&thin, "mean_days_to_resolve", date));
+    assert!(
+        mean_kpi(&escalating, "mean_days_to_resolve", date)
+            < mean_kpi(&thin, "mean_days_to_resolve", date)
+    );
 }
 
 #[test]
@@ -140,14 +180,21 @@ fn a_larger_revisit_share_revisits_more() {
     let mut more = base.clone();
     more.levers.revisits.share = 0.9;
     let date = "2024-12-31";
-    assert!(mean_kpi(&more, "tickets_revisited", date) > mean_kpi(&base, "tickets_revisited", date));
+    assert!(
+        mean_kpi(&more, "tickets_revisited", date) > mean_kpi(&base, "tickets_revisited", date)
+    );
 }
 
 #[test]
 fn the_campaign_lowers_open_problems_and_raises_output() {
     let base = common::small_city().scenario;
     let mut none = base.clone();
-    none.levers.campaign.coverage = reformsim::scenario::PerTier { leading: 0.0, key: 0.0, above_scale: 0.0, other: 0.0 };
+    none.levers.campaign.coverage = reformsim::scenario::PerTier {
+        leading: 0.0,
+        key: 0.0,
+        above_scale: 0.0,
+        other: 0.0,
+    };
     let date = "2024-12-31";
     assert!(mean_kpi(&base, "open_problems", date) < mean_kpi(&none, "open_problems", date));
     assert!(mean_kpi(&base, "value_added_yuan", date) > mean_kpi(&none, "value_added_yuan", date));

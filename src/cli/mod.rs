@@ -17,7 +17,11 @@ use crate::input::InputErrors;
 pub const DEFAULT_SCENARIO: &str = "scenarios/chengdu-baseline.toml";
 
 #[derive(Parser, Debug)]
-#[command(name = "reformsim", version, about = "Simulate city reform scenarios: firms, parks and departments, day by day.")]
+#[command(
+    name = "reformsim",
+    version,
+    about = "Simulate city reform scenarios: firms, parks and departments, day by day."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -97,7 +97,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let wall_seconds = started.elapsed().as_secs_f64();
 
     let (calibration, targets) = match &loaded.seeds {
-        Some(seeds) => (report::calibration(seeds, &results), report::targets(seeds, &results)),
+        Some(seeds) => (
+            report::calibration(seeds, &results),
+            report::targets(seeds, &results),
+        ),
         None => (Vec::new(), Vec::new()),
     };
     let s = &loaded.scenario;
@@ -120,10 +123,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         end_values: end_values(&results),
     };
 
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("output").join(&name).join(format!("seed{seed}-x{}", args.replicates)));
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let out = args.out.unwrap_or_else(|| {
+        PathBuf::from("output")
+            .join(&name)
+            .join(format!("seed{seed}-x{}", args.replicates))
+    });
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     write_atomic(&out.join("metrics.csv"), &metrics_csv(&results)?)?;
     write_atomic(&out.join("targets.csv"), &targets_csv(&targets)?)?;
     let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
@@ -133,18 +139,21 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     if !args.quiet {
         println!(
             "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s",
-            s.population.firms,
-            summary.days,
-            args.replicates
+            s.population.firms, summary.days, args.replicates
         );
-        println!("wrote {}/{{metrics.csv,targets.csv,summary.json}}\n", out.display());
+        println!(
+            "wrote {}/{{metrics.csv,targets.csv,summary.json}}\n",
+            out.display()
+        );
         if loaded.seeds.is_some() {
             println!("Calibration against observed figures:");
             println!("{}", report::calibration_text(&calibration));
             println!("Targets:");
             println!("{}", report::targets_text(&targets));
         } else {
-            println!("(the scenario names no seeds file, so there is no calibration or target table)");
+            println!(
+                "(the scenario names no seeds file, so there is no calibration or target table)"
+            );
         }
     }
     Ok(())
@@ -154,7 +163,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
 fn end_values(results: &[RunResult]) -> BTreeMap<&'static str, Spread> {
     KPIS.iter()
         .filter_map(|k| {
-            let values: Vec<f64> = results.iter().filter_map(|r| r.rows.last()?.get(k.key)).collect();
+            let values: Vec<f64> = results
+                .iter()
+                .filter_map(|r| r.rows.last()?.get(k.key))
+                .collect();
             Some((k.key, report::spread(&values)?))
         })
         .collect()

@@ -25,5 +25,9 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
             Err(InputErrors(errors)) => all.extend(errors),
         }
     }
-    if all.is_empty() { Ok(()) } else { Err(InputErrors(all).into()) }
+    if all.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(all).into())
+    }
 }

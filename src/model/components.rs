@@ -46,7 +46,11 @@ impl FirmState {
     /// All open problems, known or not: what drags on growth.
     #[inline]
     pub fn open_problems(&self) -> u32 {
-        self.latent.iter().chain(&self.ticketed).map(|&n| u32::from(n)).sum()
+        self.latent
+            .iter()
+            .chain(&self.ticketed)
+            .map(|&n| u32::from(n))
+            .sum()
     }
 
     /// An open land or finance problem holds investment back.

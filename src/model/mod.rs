@@ -69,7 +69,15 @@ impl Category {
     }
 
     pub fn name(self) -> &'static str {
-        ["market", "cost", "scenario", "platform", "finance", "land", "approvals"][self.index()]
+        [
+            "market",
+            "cost",
+            "scenario",
+            "platform",
+            "finance",
+            "land",
+            "approvals",
+        ][self.index()]
     }
 
     pub fn from_name(name: crate::scenario::CategoryName) -> Category {

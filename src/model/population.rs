@@ -13,7 +13,12 @@ use crate::rng::{Purpose, StreamRng};
 use crate::scenario::Scenario;
 
 /// Spawns every firm and returns the campaign with its visit lists.
-pub fn spawn_population(world: &mut World, s: &Scenario, seed: u64, campaign_start_day: u32) -> Campaign {
+pub fn spawn_population(
+    world: &mut World,
+    s: &Scenario,
+    seed: u64,
+    campaign_start_day: u32,
+) -> Campaign {
     let pop = &s.population;
     let counts = tier_counts(pop.firms, pop.tier_shares.as_array());
     let chain_cum = cumulative(pop.chains.values().copied());
@@ -33,7 +38,8 @@ pub fn spawn_population(world: &mut World, s: &Scenario, seed: u64, campaign_sta
             let mut rng = StreamRng::new(seed, Purpose::Population, u64::from(id), 0);
             let chain = pick(&chain_cum, rng.uniform());
             let ownership = pick(&ownership_cum, rng.uniform());
-            let district = ((rng.uniform() * f64::from(pop.districts)) as u32).min(pop.districts - 1) as u8;
+            let district =
+                ((rng.uniform() * f64::from(pop.districts)) as u32).min(pop.districts - 1) as u8;
             let base_value_added = median * (pop.value_added_sigma * rng.normal()).exp() / 365.0;
             // Start each firm at the steady state of its problems: arrivals at `chance` per
             // day, each open for `self_days` on average, so Poisson(chance * self_days * share).
@@ -84,7 +90,11 @@ pub fn tier_counts(n: u32, shares: [f64; 4]) -> [u32; 4] {
     let exact: Vec<f64> = shares.iter().map(|s| s * f64::from(n)).collect();
     let mut counts: [u32; 4] = std::array::from_fn(|i| exact[i].floor() as u32);
     let mut order: Vec<usize> = (0..4).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     let mut left = n.saturating_sub(counts.iter().sum());
     for i in order.into_iter().cycle() {
         if left == 0 {
@@ -109,7 +119,10 @@ fn cumulative(values: impl Iterator<Item = f64>) -> Vec<f64> {
 /// Index of the bucket a uniform draw falls into; the last bucket takes rounding spill.
 fn pick(cumulative: &[f64], u: f64) -> u8 {
     let total = cumulative.last().copied().unwrap_or(1.0);
-    cumulative.iter().position(|&c| u * total < c).unwrap_or(cumulative.len() - 1) as u8
+    cumulative
+        .iter()
+        .position(|&c| u * total < c)
+        .unwrap_or(cumulative.len() - 1) as u8
 }
 
 /// A Poisson draw by inversion; the means here are small (well under 10).
@@ -126,7 +139,6 @@ fn poisson(rng: &mut StreamRng, mean: f64) -> u32 {
     k
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,7 +149,18 @@ mod tests {
             let c = tier_counts(n, [0.0035, 0.031, 0.283, 0.6825]);
             assert_eq!(c.iter().sum::<u32>(), n);
         }
-        assert_eq!(tier_counts(14_500, [50.0 / 14_500.0, 450.0 / 14_500.0, 4_100.0 / 14_500.0, 9_900.0 / 14_500.0]), [50, 450, 4_100, 9_900]);
+        assert_eq!(
+            tier_counts(
+                14_500,
+                [
+                    50.0 / 14_500.0,
+                    450.0 / 14_500.0,
+                    4_100.0 / 14_500.0,
+                    9_900.0 / 14_500.0
+                ]
+            ),
+            [50, 450, 4_100, 9_900]
+        );
     }
 
     #[test]

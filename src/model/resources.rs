@@ -51,7 +51,10 @@ pub struct ProductionSettings {
 
 impl ProductionSettings {
     pub fn year_multiplier(&self, year: i32) -> f64 {
-        self.investment_year_multiplier.get(&year).copied().unwrap_or(1.0)
+        self.investment_year_multiplier
+            .get(&year)
+            .copied()
+            .unwrap_or(1.0)
     }
 }
 
@@ -200,7 +203,10 @@ impl ProblemSettings {
     pub fn from_scenario(s: &Scenario) -> ProblemSettings {
         let mut category_cumulative = [0.0; CATEGORIES];
         let mut acc = 0.0;
-        for (slot, share) in category_cumulative.iter_mut().zip(s.problems.category_shares.as_array()) {
+        for (slot, share) in category_cumulative
+            .iter_mut()
+            .zip(s.problems.category_shares.as_array())
+        {
             acc += share;
             *slot = acc;
         }

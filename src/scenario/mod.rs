@@ -55,7 +55,10 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
 
 /// Hex SHA-256 of some bytes.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The JSON Schema of scenario files, pretty-printed, for editors.

@@ -236,7 +236,7 @@ pub struct Campaign {
 }
 
 /// `[levers.triage]`: how fast a collected problem reaches its department (FACTS A7).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Triage {
     /// Days from collection to the responsible department; 0 is 不过夜 (the same day).
@@ -291,7 +291,9 @@ pub struct Department {
 }
 
 /// A problem category, as written in scenario files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CategoryName {
     Market,
@@ -386,13 +388,13 @@ fn default_self_resolve_days() -> f64 {
     180.0
 }
 fn default_trend_growth() -> f64 {
-    0.060
+    0.062
 }
 fn default_drag() -> f64 {
     0.03
 }
 fn default_volatility() -> f64 {
-    0.15
+    0.10
 }
 fn default_investment_share() -> f64 {
     0.30
@@ -520,12 +522,6 @@ impl Default for Campaign {
             coverage: default_coverage(),
             no_problem_visit_cost_days: default_no_problem_visit_cost(),
         }
-    }
-}
-
-impl Default for Triage {
-    fn default() -> Self {
-        Triage { delay_days: 0 }
     }
 }
 

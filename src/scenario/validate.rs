@@ -17,7 +17,12 @@ pub const MAX_DAYS: i32 = 50 * 366;
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut p = Checker::default();
     let meta = &s.scenario;
-    if meta.name.is_empty() || !meta.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if meta.name.is_empty()
+        || !meta
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         p.push(
             "scenario.name",
             format!("must be non-empty and use only letters, digits, `-` and `_` (it names the output folder), got {:?}", meta.name),
@@ -25,9 +30,18 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     let days = meta.end.days_since(meta.start);
     if days < 0 {
-        p.push("scenario.end", format!("{} is before scenario.start {}", meta.end, meta.start));
+        p.push(
+            "scenario.end",
+            format!("{} is before scenario.start {}", meta.end, meta.start),
+        );
     } else if days >= MAX_DAYS {
-        p.push("scenario.end", format!("the horizon is {} days; at most {MAX_DAYS} are supported", days + 1));
+        p.push(
+            "scenario.end",
+            format!(
+                "the horizon is {} days; at most {MAX_DAYS} are supported",
+                days + 1
+            ),
+        );
     }
 
     let pop = &s.population;
@@ -36,11 +50,18 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     } else if pop.firms > MAX_FIRMS {
         p.push(
             "population.firms",
-            format!("{} firms would need about {} GB of memory; at most {MAX_FIRMS} are supported", pop.firms, u64::from(pop.firms) * 200 / 1_000_000_000 + 1),
+            format!(
+                "{} firms would need about {} GB of memory; at most {MAX_FIRMS} are supported",
+                pop.firms,
+                u64::from(pop.firms) * 200 / 1_000_000_000 + 1
+            ),
         );
     }
     p.shares_per_tier("population.tier_shares", &pop.tier_shares);
-    p.positive_per_tier("population.value_added_median_yuan", &pop.value_added_median_yuan);
+    p.positive_per_tier(
+        "population.value_added_median_yuan",
+        &pop.value_added_median_yuan,
+    );
     p.non_negative("population.value_added_sigma", pop.value_added_sigma);
     p.shares_map("population.chains", &pop.chains);
     p.shares_map("population.ownership", &pop.ownership);
@@ -48,10 +69,16 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         p.push("population.chains", "at most 255 chains are supported");
     }
     if pop.ownership.len() > 255 {
-        p.push("population.ownership", "at most 255 ownership types are supported");
+        p.push(
+            "population.ownership",
+            "at most 255 ownership types are supported",
+        );
     }
     if !(1..=255).contains(&pop.districts) {
-        p.push("population.districts", format!("must be between 1 and 255, got {}", pop.districts));
+        p.push(
+            "population.districts",
+            format!("must be between 1 and 255, got {}", pop.districts),
+        );
     }
 
     let pr = &s.problems;
@@ -64,7 +91,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     let prod = &s.production;
     p.finite("production.trend_growth", prod.trend_growth);
-    p.non_negative("production.drag_per_open_problem", prod.drag_per_open_problem);
+    p.non_negative(
+        "production.drag_per_open_problem",
+        prod.drag_per_open_problem,
+    );
     p.non_negative("production.volatility", prod.volatility);
 
     let inv = &s.investment;
@@ -73,7 +103,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     for (year, m) in &inv.year_multiplier {
         let key = format!("investment.year_multiplier.{year}");
         if !(year.len() == 4 && year.parse::<i32>().is_ok()) {
-            p.push(&key, format!("keys must be years such as 2024, got {year:?}"));
+            p.push(
+                &key,
+                format!("keys must be years such as 2024, got {year:?}"),
+            );
         }
         p.non_negative(&key, *m);
     }
@@ -82,39 +115,60 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     if c.start < meta.start || c.start > meta.end {
         p.push(
             "levers.campaign.start",
-            format!("{} is outside the horizon {} to {}", c.start, meta.start, meta.end),
+            format!(
+                "{} is outside the horizon {} to {}",
+                c.start, meta.start, meta.end
+            ),
         );
     }
     for (tier, v) in tier_names().iter().zip(c.coverage.as_array()) {
         p.unit_interval(&format!("levers.campaign.coverage.{tier}"), v);
     }
-    p.unit_interval("levers.campaign.no_problem_visit_cost_days", c.no_problem_visit_cost_days);
+    p.unit_interval(
+        "levers.campaign.no_problem_visit_cost_days",
+        c.no_problem_visit_cost_days,
+    );
 
     let e = &s.levers.escalation;
     if e.after_days == 0 {
         p.push("levers.escalation.after_days", "must be at least 1 day");
     }
     if !(e.speedup.is_finite() && e.speedup >= 1.0) {
-        p.push("levers.escalation.speedup", format!("must be a number of at least 1, got {}", e.speedup));
+        p.push(
+            "levers.escalation.speedup",
+            format!("must be a number of at least 1, got {}", e.speedup),
+        );
     }
 
     let r = &s.levers.revisits;
     p.unit_interval("levers.revisits.share", r.share);
     p.non_negative("levers.revisits.patience_days", r.patience_days);
-    p.positive("levers.revisits.satisfaction_half_life_days", r.satisfaction_half_life_days);
+    p.positive(
+        "levers.revisits.satisfaction_half_life_days",
+        r.satisfaction_half_life_days,
+    );
 
     if s.departments.is_empty() {
-        p.push("departments", "at least one department is needed to resolve tickets");
+        p.push(
+            "departments",
+            "at least one department is needed to resolve tickets",
+        );
     }
     let mut owner: BTreeMap<CategoryName, usize> = BTreeMap::new();
     let mut names: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, d) in s.departments.iter().enumerate() {
         let key = |field: &str| format!("departments[{i}].{field}");
         if let Some(first) = names.insert(d.name.as_str(), i) {
-            p.push(&key("name"), format!("{:?} is already the name of departments[{first}]", d.name));
+            p.push(
+                &key("name"),
+                format!("{:?} is already the name of departments[{first}]", d.name),
+            );
         }
         if d.capacity == 0 {
-            p.push(&key("capacity"), "must be at least 1 ticket at a time (0 would never resolve anything)");
+            p.push(
+                &key("capacity"),
+                "must be at least 1 ticket at a time (0 would never resolve anything)",
+            );
         }
         p.positive(&key("service_days_mean"), d.service_days_mean);
         p.non_negative(&key("service_days_cv"), d.service_days_cv);
@@ -128,11 +182,18 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         let missing: Vec<String> = crate::model::Category::ALL
             .iter()
             .map(|c| c.name())
-            .filter(|name| !owner.keys().any(|k| format!("{k:?}").eq_ignore_ascii_case(name)))
+            .filter(|name| {
+                !owner
+                    .keys()
+                    .any(|k| format!("{k:?}").eq_ignore_ascii_case(name))
+            })
             .map(str::to_owned)
             .collect();
         if !missing.is_empty() {
-            p.push("departments", format!("no department owns the categories {}", missing.join(", ")));
+            p.push(
+                "departments",
+                format!("no department owns the categories {}", missing.join(", ")),
+            );
         }
     }
     p.0
@@ -176,7 +237,7 @@ impl Checker {
         }
     }
 
-    fn shares<'a>(&mut self, key: &str, items: impl Iterator<Item = (String, f64)>) {
+    fn shares(&mut self, key: &str, items: impl Iterator<Item = (String, f64)>) {
         let mut sum = 0.0;
         let mut ok = true;
         for (name, v) in items {
@@ -195,12 +256,18 @@ impl Checker {
     }
 
     fn shares_per_tier(&mut self, key: &str, v: &PerTier<f64>) {
-        let items = tier_names().into_iter().map(str::to_owned).zip(v.as_array());
+        let items = tier_names()
+            .into_iter()
+            .map(str::to_owned)
+            .zip(v.as_array());
         self.shares(key, items);
     }
 
     fn shares_per_category(&mut self, key: &str, v: &PerCategory<f64>) {
-        let items = crate::model::Category::ALL.iter().map(|c| c.name().to_owned()).zip(v.as_array());
+        let items = crate::model::Category::ALL
+            .iter()
+            .map(|c| c.name().to_owned())
+            .zip(v.as_array());
         self.shares(key, items);
     }
 

@@ -61,7 +61,9 @@ pub fn daily_schedule() -> Schedule {
         arise_problems.in_set(Phase::Problems),
         visit_firms.in_set(Phase::Campaign),
         triage_tickets.in_set(Phase::Triage),
-        (escalate_tickets, serve_tickets).chain().in_set(Phase::Service),
+        (escalate_tickets, serve_tickets)
+            .chain()
+            .in_set(Phase::Service),
         produce.in_set(Phase::Production),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));

@@ -23,7 +23,12 @@ pub fn arise_problems(
 /// One firm's problem update for one day. Always draws three uniforms so the stream's use
 /// does not depend on the firm's state.
 #[inline]
-pub fn step_problems(state: &mut FirmState, chance: f64, settings: &ProblemSettings, rng: &mut StreamRng) {
+pub fn step_problems(
+    state: &mut FirmState,
+    chance: f64,
+    settings: &ProblemSettings,
+    rng: &mut StreamRng,
+) {
     let (arrive, category, solve) = (rng.uniform(), rng.uniform(), rng.uniform());
     if arrive < chance {
         let c = settings

@@ -4,7 +4,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::{Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed};
+use crate::model::{
+    Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed,
+};
 use crate::rng::{Purpose, StreamRng};
 
 // Advance every firm's output by one day and add it to the day's integer totals.

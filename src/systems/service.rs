@@ -6,7 +6,9 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::LogNormal;
 
-use crate::model::{Campaign, Clock, Counters, Departments, FirmState, RunSeed, ServiceLevers, TicketBook};
+use crate::model::{
+    Campaign, Clock, Counters, Departments, FirmState, RunSeed, ServiceLevers, TicketBook,
+};
 use crate::rng::{Purpose, StreamRng};
 
 // Fill free capacity from the queues, then resolve every ticket whose work ends today.
@@ -24,10 +26,14 @@ pub fn serve_tickets(
     let today = clock.day;
     let now = f64::from(today);
     for dept in &mut departments.list {
-        let service = LogNormal::new(dept.service_mu, dept.service_sigma).expect("validated: finite parameters");
+        let service = LogNormal::new(dept.service_mu, dept.service_sigma)
+            .expect("validated: finite parameters");
         while dept.in_service.len() < dept.capacity as usize {
-            let Some(id) = dept.urgent.pop_front().or_else(|| dept.queue.pop_front()) else { break };
-            let mut days: f64 = StreamRng::new(seed.0, Purpose::Service, u64::from(id), 0).sample(service);
+            let Some(id) = dept.urgent.pop_front().or_else(|| dept.queue.pop_front()) else {
+                break;
+            };
+            let mut days: f64 =
+                StreamRng::new(seed.0, Purpose::Service, u64::from(id), 0).sample(service);
             if book.tickets[id as usize].escalated {
                 days /= levers.escalation_speedup;
             }
@@ -50,8 +56,11 @@ pub fn serve_tickets(
                 let slot = &mut state.ticketed[ticket.category.index()];
                 *slot = slot.saturating_sub(1);
             }
-            if StreamRng::new(seed.0, Purpose::Revisit, u64::from(id), 0).uniform() < levers.revisit_share {
-                campaign.revisits_due[ticket.tier.index()].insert((today + levers.revisit_delay_days, id));
+            if StreamRng::new(seed.0, Purpose::Revisit, u64::from(id), 0).uniform()
+                < levers.revisit_share
+            {
+                campaign.revisits_due[ticket.tier.index()]
+                    .insert((today + levers.revisit_delay_days, id));
             }
         }
     }

@@ -6,7 +6,11 @@ use bevy_ecs::prelude::*;
 use crate::model::{Clock, Departments, TicketBook};
 
 // Hand every ticket whose triage is done by today to its department's queue, in ticket order.
-pub fn triage_tickets(clock: Res<Clock>, mut book: ResMut<TicketBook>, mut departments: ResMut<Departments>) {
+pub fn triage_tickets(
+    clock: Res<Clock>,
+    mut book: ResMut<TicketBook>,
+    mut departments: ResMut<Departments>,
+) {
     let book = &mut *book;
     while let Some(&(ready, id)) = book.awaiting_triage.first() {
         if ready > clock.day {

@@ -5,8 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    CATEGORIES, Campaign, Category, Clock, Counters, FirmId, FirmState, RunSeed, ServiceLevers, Ticket,
-    TicketBook, Tier,
+    CATEGORIES, Campaign, Category, Clock, Counters, FirmId, FirmState, RunSeed, ServiceLevers,
+    Ticket, TicketBook, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -35,7 +35,9 @@ pub fn visit_firms(
         let t = tier.index();
         let mut capacity = campaign.visits_per_day[t];
         while capacity > 0 {
-            let Some(&(due, ticket)) = campaign.revisits_due[t].first() else { break };
+            let Some(&(due, ticket)) = campaign.revisits_due[t].first() else {
+                break;
+            };
             if due > clock.day {
                 break;
             }
@@ -45,7 +47,12 @@ pub fn visit_firms(
                 let tk = &visit.book.tickets[ticket as usize];
                 (tk.firm, tk.firm_id)
             };
-            if satisfied(&visit.book.tickets[ticket as usize], &levers, seed.0, ticket) {
+            if satisfied(
+                &visit.book.tickets[ticket as usize],
+                &levers,
+                seed.0,
+                ticket,
+            ) {
                 visit.counters.revisits_satisfied += 1;
             }
             visit.counters.tickets_revisited += 1;
@@ -93,7 +100,9 @@ impl Visit<'_> {
                     resolved_day: None,
                     escalated: false,
                 });
-                self.book.awaiting_triage.insert((self.day + self.triage_delay, id));
+                self.book
+                    .awaiting_triage
+                    .insert((self.day + self.triage_delay, id));
             }
             state.ticketed[c] = state.ticketed[c].saturating_add(n);
             state.latent[c] = 0;
@@ -110,7 +119,9 @@ impl Visit<'_> {
 /// Whether the firm says it is satisfied at the re-visit: surely so if its ticket took no
 /// longer than its patience, with a chance halving every half-life of delay beyond it.
 fn satisfied(ticket: &Ticket, levers: &ServiceLevers, seed: u64, id: u32) -> bool {
-    let Some(resolved) = ticket.resolved_day else { return false };
+    let Some(resolved) = ticket.resolved_day else {
+        return false;
+    };
     let days = f64::from(resolved - ticket.collected_day);
     let excess = (days - levers.patience_days).max(0.0);
     let chance = 0.5f64.powf(excess / levers.satisfaction_half_life_days);
