@@ -9,7 +9,8 @@ use reformsim::engine::Simulation;
 use reformsim::scenario::load;
 
 fn main() {
-    let loaded = load(std::path::Path::new("scenarios/chengdu-baseline.toml")).expect("baseline validates");
+    let loaded =
+        load(std::path::Path::new("scenarios/chengdu-baseline.toml")).expect("baseline validates");
     let s = &loaded.scenario;
     let firms = f64::from(s.population.firms);
     for round in 0..3 {

@@ -23,8 +23,6 @@ pub enum Purpose {
     Production = 3,
     /// Order of the campaign's visit list, per firm.
     VisitOrder = 4,
-    /// What a visit finds out, per firm and day.
-    Visit = 5,
     /// Service time of a ticket, per ticket.
     Service = 6,
     /// Whether a resolved ticket is re-visited and how satisfied the firm is, per ticket.

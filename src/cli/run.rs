@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::{CliError, DEFAULT_SCENARIO};
 use crate::date::Date;
 use crate::engine::{RunResult, run_replicates};
-use crate::input::{InputError, InputErrors};
 use crate::metrics::KPIS;
 use crate::output::{metrics_csv, targets_csv, write_atomic};
 use crate::report::{self, CalibrationRow, Spread, TargetRow};
@@ -66,28 +65,13 @@ struct Summary<'a> {
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let mut loaded = crate::scenario::load(&args.scenario)?;
     let s = &mut loaded.scenario;
+    // clap has range-checked both overrides, so the scenario stays valid. A campaign that
+    // starts after a shortened horizon simply does not happen in it.
     if let Some(days) = args.days {
         s.scenario.end = s.scenario.start.add_days(days as i32 - 1);
-        if s.levers.campaign.start > s.scenario.end {
-            // The campaign simply does not happen within a shorter horizon.
-            s.levers.campaign.start = s.scenario.end;
-        }
     }
     if let Some(firms) = args.firms {
         s.population.firms = firms;
-    }
-    let problems = crate::scenario::validate(s);
-    if !problems.is_empty() {
-        let errors = problems
-            .into_iter()
-            .map(|p| InputError {
-                file: args.scenario.clone(),
-                line: None,
-                key: Some(p.key),
-                message: format!("{} (after applying --days/--firms)", p.message),
-            })
-            .collect();
-        return Err(InputErrors(errors).into());
     }
     let seed = args.seed.unwrap_or(s.scenario.seed);
     let name = s.scenario.name.clone();
@@ -123,10 +107,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         end_values: end_values(&results),
     };
 
-    let out = args.out.unwrap_or_else(|| {
+    let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join(&name)
-            .join(format!("seed{seed}-x{}", args.replicates))
+            .join(run_id(&args, seed))
     });
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -157,6 +141,19 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The default run folder's name: the seed and replicates, plus any override, so that runs
+/// that differ never share a folder.
+fn run_id(args: &RunArgs, seed: u64) -> String {
+    let mut id = format!("seed{seed}-x{}", args.replicates);
+    if let Some(days) = args.days {
+        id.push_str(&format!("-d{days}"));
+    }
+    if let Some(firms) = args.firms {
+        id.push_str(&format!("-f{firms}"));
+    }
+    id
 }
 
 /// Every KPI on each replicate's last day, as a spread over replicates.

@@ -1,8 +1,9 @@
 //! The synthetic firm population and the campaign's visit lists, built from the scenario.
 //!
 //! Tiers are assigned by exact counts (largest remainder), so a population of N firms always
-//! has the same tier sizes; everything else is drawn from each firm's own stream, so firm k
-//! is the same firm whatever the population size around it.
+//! has the same tier sizes, and ids run tier by tier (leading firms first). Everything else
+//! is drawn from each firm's own stream keyed by its id. Changing the population size moves
+//! the tier boundaries, so firm k of one size need not be firm k of another.
 
 use std::collections::BTreeSet;
 

@@ -152,7 +152,6 @@ pub struct Counters {
 #[derive(Resource, Clone, Copy, Debug, Default)]
 pub struct DayTotals {
     pub value_added_above_scale: i64,
-    pub value_added_all: i64,
     pub investment: i64,
     pub open_problems: u64,
     pub firms: u64,

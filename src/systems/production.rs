@@ -27,7 +27,6 @@ pub fn produce(
         let out = step_production(state, profile, &settings, year_multiplier, rng.normal());
         day.firms += 1;
         day.open_problems += u64::from(out.open_problems);
-        day.value_added_all += out.value_added;
         if profile.tier.is_above_scale() {
             day.value_added_above_scale += out.value_added;
         }
