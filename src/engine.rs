@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
-    CATEGORIES, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings,
-    ProductionSettings, RunSeed, ServiceLevers, TicketBook, spawn_population,
+    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings,
+    ProductionSettings, RunSeed, ServiceLevers, TicketBook, lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
 use crate::scenario::Scenario;
@@ -23,6 +23,9 @@ pub struct Simulation {
     start: Date,
     days: u32,
     next_day: u32,
+    /// Timeline changes as (first day, scenario in force from then), in day order.
+    changes: Vec<(u32, Scenario)>,
+    next_change: usize,
 }
 
 /// The outcome of one run.
@@ -55,12 +58,18 @@ impl Simulation {
         world.insert_resource(Counters::default());
         world.insert_resource(DayTotals::default());
         world.insert_resource(MetricsLog::new(start, days as usize));
+        let changes = crate::scenario::lever_changes(s)
+            .into_iter()
+            .map(|(date, scenario)| (date.days_since(start).max(0) as u32, scenario))
+            .collect();
         Simulation {
             world,
             schedule: crate::systems::daily_schedule(),
             start,
             days,
             next_day: 0,
+            changes,
+            next_change: 0,
         }
     }
 
@@ -75,6 +84,13 @@ impl Simulation {
             return false;
         }
         let day = self.next_day;
+        while let Some((from, scenario)) = self.changes.get(self.next_change) {
+            if *from > day {
+                break;
+            }
+            set_levers(&mut self.world, scenario);
+            self.next_change += 1;
+        }
         *self.world.resource_mut::<Clock>() = Clock {
             day,
             date: self.start.add_days(day as i32),
@@ -149,6 +165,23 @@ impl Simulation {
             ));
         }
         Ok(())
+    }
+}
+
+/// Puts a scenario's daily levers into the world (a timeline change): the service levers,
+/// the visit teams' capacity, the cost of an empty visit and each department's capacity and
+/// service time. Queues and tickets in service carry on as they are.
+fn set_levers(world: &mut World, s: &Scenario) {
+    world.insert_resource(ServiceLevers::from_scenario(s));
+    world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
+    world
+        .resource_mut::<ProductionSettings>()
+        .no_problem_visit_cost = s.levers.campaign.no_problem_visit_cost_days;
+    let mut departments = world.resource_mut::<Departments>();
+    for (state, d) in departments.list.iter_mut().zip(&s.departments) {
+        state.capacity = d.capacity;
+        (state.service_mu, state.service_sigma) =
+            lognormal_params(d.service_days_mean, d.service_days_cv);
     }
 }
 

@@ -233,7 +233,7 @@ fn explain(message: &str) -> String {
 }
 
 /// The closest known name to a misspelt one, if it is close enough to be a typo.
-fn nearest<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
+pub fn nearest<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
     options
         .iter()
         .map(|o| (edit_distance(name, o), *o))

@@ -142,6 +142,7 @@ const HOSTILE: &[(&str, usize, &str)] = &[
     ("campaign-outside-horizon.toml", 7, "levers.campaign.start"),
     ("nan.toml", 5, "production.trend_growth"),
     ("missing-category.toml", 4, "departments"),
+    ("bad-timeline.toml", 5, "timeline[0].date"),
     ("malformed.toml", 1, ""),
     ("empty.toml", 1, ""),
     ("missing-scenario-section.toml", 1, ""),

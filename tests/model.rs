@@ -210,3 +210,58 @@ fn visits_with_nothing_to_report_cost_output() {
     assert!(mean_kpi(&base, "disturbance_cost_yuan", date) > 0.0);
     assert_eq!(mean_kpi(&free, "disturbance_cost_yuan", date), 0.0);
 }
+
+#[test]
+fn a_timeline_change_takes_effect_from_its_date_only() {
+    let base = common::small_city().scenario;
+    let mut slowed = base.clone();
+    slowed.timeline = toml::from_str::<Scenario>(
+        "[scenario]\nname = \"t\"\n[[timeline]]\ndate = \"2024-10-01\"\nset = { \"levers.triage.delay_days\" = 6 }\n",
+    )
+    .unwrap()
+    .timeline;
+    assert!(reformsim::scenario::validate(&slowed).is_empty());
+    for seed in SEEDS {
+        let (a, b) = (run(&base, seed), run(&slowed, seed));
+        // Identical up to the change (common random numbers), different after it.
+        assert_eq!(at(&a, "2024-09-30"), at(&b, "2024-09-30"), "seed {seed}");
+        assert_ne!(at(&a, "2024-10-20"), at(&b, "2024-10-20"), "seed {seed}");
+    }
+    let date = "2024-10-20";
+    assert!(mean_kpi(&slowed, "resolution_rate", date) < mean_kpi(&base, "resolution_rate", date));
+}
+
+#[test]
+fn every_shipped_scenario_runs() {
+    for entry in std::fs::read_dir(common::root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let loaded = reformsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let rows = run(&loaded.scenario, loaded.scenario.scenario.seed);
+        assert_eq!(
+            rows.len() as u32,
+            reformsim::engine::horizon_days(&loaded.scenario),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn no_campaign_resolves_nothing_and_grows_less_than_the_baseline() {
+    let dir = common::root().join("scenarios");
+    let base = reformsim::scenario::load(&dir.join("chengdu-baseline.toml"))
+        .unwrap()
+        .scenario;
+    let none = reformsim::scenario::load(&dir.join("no-campaign.toml"))
+        .unwrap()
+        .scenario;
+    let (a, b) = (run(&base, 1), run(&none, 1));
+    let (ra, rb) = (at(&a, "2024-12-31"), at(&b, "2024-12-31"));
+    assert!(ra.tickets_resolved > 4_000);
+    assert_eq!(rb.tickets_resolved, 0);
+    assert!(ra.open_problems < rb.open_problems);
+    assert!(ra.value_added_yuan > rb.value_added_yuan);
+}

@@ -36,6 +36,21 @@ pub struct Scenario {
     /// exactly one department.
     #[serde(default = "default_departments")]
     pub departments: Vec<Department>,
+    /// Lever changes from a date on, applied in date order (see `timeline.rs`).
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// `[[timeline]]`: from `date` on, the levers named in `set` take new values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// First day the new values apply; must lie within the horizon.
+    pub date: Date,
+    /// Lever key paths, quoted, and their new values, e.g.
+    /// `{ "levers.triage.delay_days" = 2, "departments[0].capacity" = 60 }`.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub set: BTreeMap<String, toml::Value>,
 }
 
 /// `[scenario]`: what the run is and when it runs.

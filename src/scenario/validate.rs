@@ -13,8 +13,17 @@ pub const MAX_FIRMS: u32 = 50_000_000;
 /// Longest horizon accepted, in days (50 years).
 pub const MAX_DAYS: i32 = 50 * 366;
 
-/// Every problem in the scenario; empty when it is valid.
+/// Every problem in the scenario, its timeline included; empty when it is valid.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut problems = validate_values(s);
+    if problems.is_empty() {
+        problems.extend(super::timeline::check(s));
+    }
+    problems
+}
+
+/// Every problem in the scenario's values as they stand (its timeline not applied).
+pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     let mut p = Checker::default();
     let meta = &s.scenario;
     if meta.name.is_empty()
