@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
-    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, FirmState, ProblemSettings,
-    ProductionSettings, RunSeed, ServiceLevers, TicketBook, lognormal_params, spawn_population,
+    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, FirmState, InnovationSettings,
+    Ledger, ProblemSettings, ProductionSettings, RunSeed, ServiceLevers, StaffCosts, TicketBook,
+    lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
 use crate::scenario::Scenario;
@@ -43,8 +44,12 @@ impl Simulation {
         let days = horizon_days(s);
         let campaign_start = s.levers.campaign.start.days_since(start).max(0) as u32;
         let mut world = World::new();
-        let campaign = spawn_population(&mut world, s, seed, campaign_start);
+        let (campaign, innovation_counts) = spawn_population(&mut world, s, seed, campaign_start);
         world.insert_resource(campaign);
+        world.insert_resource(innovation_counts);
+        world.insert_resource(InnovationSettings::from_scenario(s));
+        world.insert_resource(Ledger::default());
+        world.insert_resource(StaffCosts::from_scenario(s));
         world.insert_resource(Clock {
             day: 0,
             date: start,
@@ -159,6 +164,9 @@ impl Simulation {
                 })
                 .sum()
         };
+        if !self.world.resource::<Ledger>().balanced() {
+            return Err("the ledger's programme outlays do not add up to its total".into());
+        }
         if held_by_firms != open as u64 {
             return Err(format!(
                 "firms hold {held_by_firms} open tickets but the pipeline holds {open}"
@@ -173,6 +181,7 @@ impl Simulation {
 /// service time. Queues and tickets in service carry on as they are.
 fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(ServiceLevers::from_scenario(s));
+    world.insert_resource(InnovationSettings::from_scenario(s));
     world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
     world
         .resource_mut::<ProductionSettings>()

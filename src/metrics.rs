@@ -9,7 +9,9 @@ use bevy_ecs::prelude::*;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::model::{Clock, Counters, DayTotals, Departments};
+use crate::model::{
+    Clock, Counters, DayTotals, Departments, InnovationCounts, Ledger, PROGRAMMES, Programme,
+};
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
 /// seeds files.
@@ -112,6 +114,76 @@ pub const KPIS: &[Kpi] = &[
         unit: "yuan",
         description: "output lost to visits with nothing to report, cumulative",
     },
+    Kpi {
+        key: "rd_institution_share",
+        unit: "%",
+        description: "above-scale firms with an R&D institution (B13)",
+    },
+    Kpi {
+        key: "transformation_coverage",
+        unit: "%",
+        description: "above-scale firms covered by 智改数转 (B11)",
+    },
+    Kpi {
+        key: "digital_workshops_new",
+        unit: "workshops",
+        description: "digital workshops built since innovation.count_from (B11)",
+    },
+    Kpi {
+        key: "smart_factories_new",
+        unit: "factories",
+        description: "smart factories built since innovation.count_from (B11)",
+    },
+    Kpi {
+        key: "green_units_new",
+        unit: "units",
+        description: "green-manufacturing units recognised since innovation.count_from (B12)",
+    },
+    Kpi {
+        key: "rd_institutions_new",
+        unit: "institutions",
+        description: "R&D institutions set up since innovation.count_from",
+    },
+    Kpi {
+        key: "fiscal_cost_yuan",
+        unit: "yuan",
+        description: "the city's outlays on every programme, cumulative",
+    },
+    Kpi {
+        key: "cost_visits_yuan",
+        unit: "yuan",
+        description: "outlays on the visits programme, cumulative",
+    },
+    Kpi {
+        key: "cost_departments_yuan",
+        unit: "yuan",
+        description: "outlays on the departments programme, cumulative",
+    },
+    Kpi {
+        key: "cost_diagnosis_yuan",
+        unit: "yuan",
+        description: "outlays on the diagnosis programme, cumulative",
+    },
+    Kpi {
+        key: "cost_workshop_subsidy_yuan",
+        unit: "yuan",
+        description: "outlays on the workshop subsidy programme, cumulative",
+    },
+    Kpi {
+        key: "cost_smart_factory_subsidy_yuan",
+        unit: "yuan",
+        description: "outlays on the smart factory subsidy programme, cumulative",
+    },
+    Kpi {
+        key: "cost_rd_grants_yuan",
+        unit: "yuan",
+        description: "outlays on the rd grants programme, cumulative",
+    },
+    Kpi {
+        key: "cost_green_awards_yuan",
+        unit: "yuan",
+        description: "outlays on the green awards programme, cumulative",
+    },
 ];
 
 /// The KPI with this key.
@@ -142,6 +214,15 @@ pub struct MetricsRow {
     pub investment_yuan: i64,
     pub investment_growth_ytd: Option<f64>,
     pub disturbance_cost_yuan: i64,
+    pub rd_institution_share: Option<f64>,
+    pub transformation_coverage: Option<f64>,
+    pub digital_workshops_new: u64,
+    pub smart_factories_new: u64,
+    pub green_units_new: u64,
+    pub rd_institutions_new: u64,
+    pub fiscal_cost_yuan: i64,
+    /// Outlays per programme, in `Programme::ALL` order (columns `cost_<programme>_yuan`).
+    pub costs: [i64; PROGRAMMES],
 }
 
 impl MetricsRow {
@@ -166,7 +247,18 @@ impl MetricsRow {
             "investment_yuan" => self.investment_yuan as f64,
             "investment_growth_ytd" => self.investment_growth_ytd?,
             "disturbance_cost_yuan" => self.disturbance_cost_yuan as f64,
-            _ => return None,
+            "rd_institution_share" => self.rd_institution_share?,
+            "transformation_coverage" => self.transformation_coverage?,
+            "digital_workshops_new" => self.digital_workshops_new as f64,
+            "smart_factories_new" => self.smart_factories_new as f64,
+            "green_units_new" => self.green_units_new as f64,
+            "rd_institutions_new" => self.rd_institutions_new as f64,
+            "fiscal_cost_yuan" => self.fiscal_cost_yuan as f64,
+            other => {
+                let programme = other.strip_prefix("cost_")?.strip_suffix("_yuan")?;
+                let p = Programme::ALL.iter().position(|p| p.name() == programme)?;
+                self.costs[p] as f64
+            }
         })
     }
 }
@@ -219,6 +311,7 @@ pub fn record_metrics(
     totals: Res<DayTotals>,
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
+    (innovation, ledger): (Res<InnovationCounts>, Res<Ledger>),
     mut log: ResMut<MetricsLog>,
 ) {
     let log = &mut *log;
@@ -250,6 +343,14 @@ pub fn record_metrics(
         investment_yuan: totals.investment,
         investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date),
         disturbance_cost_yuan: c.disturbance_cost_yuan,
+        rd_institution_share: percent(innovation.with_rd_institution, innovation.above_scale_firms),
+        transformation_coverage: percent(innovation.covered, innovation.above_scale_firms),
+        digital_workshops_new: innovation.new_workshops,
+        smart_factories_new: innovation.new_smart_factories,
+        green_units_new: innovation.new_green_units,
+        rd_institutions_new: innovation.new_rd_institutions,
+        fiscal_cost_yuan: ledger.total(),
+        costs: Programme::ALL.map(|p| ledger.spent(p)),
     };
     log.rows.push(row);
 }
@@ -281,18 +382,30 @@ mod tests {
             investment_yuan: 16,
             investment_growth_ytd: Some(17.0),
             disturbance_cost_yuan: 18,
+            rd_institution_share: Some(19.0),
+            transformation_coverage: Some(20.0),
+            digital_workshops_new: 21,
+            smart_factories_new: 22,
+            green_units_new: 23,
+            rd_institutions_new: 24,
+            fiscal_cost_yuan: 25,
+            costs: [26, 27, 28, 29, 30, 31, 32],
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);
         }
-        let mut w = csv::Writer::from_writer(vec![]);
+        // metrics.csv's header is written from KPIS (output.rs); each serialised row must put
+        // every KPI in that column order.
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(vec![]);
         w.serialize(&row).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-        let expected: Vec<&str> = ["day", "date"]
-            .into_iter()
-            .chain(KPIS.iter().map(|k| k.key))
-            .collect();
-        assert_eq!(header, expected);
+        let fields: Vec<&str> = text.trim_end().split(',').collect();
+        assert_eq!(fields.len(), 2 + KPIS.len());
+        for (i, k) in KPIS.iter().enumerate() {
+            let value: f64 = fields[2 + i].parse().unwrap();
+            assert_eq!(Some(value), row.get(k.key), "column {} is {}", 2 + i, k.key);
+        }
     }
 }

@@ -265,3 +265,63 @@ fn no_campaign_resolves_nothing_and_grows_less_than_the_baseline() {
     assert!(ra.open_problems < rb.open_problems);
     assert!(ra.value_added_yuan > rb.value_added_yuan);
 }
+
+/// The small city run to the end of 2026, when the B11 targets fall due.
+fn small_city_to_2026() -> Scenario {
+    let mut s = common::small_city().scenario;
+    s.scenario.end = reformsim::date::Date::from_ymd(2026, 12, 31).unwrap();
+    s
+}
+
+#[test]
+fn a_higher_smart_factory_subsidy_builds_more_smart_factories_at_a_higher_cost() {
+    let base = small_city_to_2026();
+    let mut rich = base.clone();
+    rich.levers.innovation.smart_factory_subsidy_rate = 0.4;
+    let date = "2026-12-31";
+    assert!(
+        mean_kpi(&rich, "smart_factories_new", date) > mean_kpi(&base, "smart_factories_new", date)
+    );
+    assert!(
+        mean_kpi(&rich, "cost_smart_factory_subsidy_yuan", date)
+            > mean_kpi(&base, "cost_smart_factory_subsidy_yuan", date)
+    );
+    assert!(mean_kpi(&rich, "fiscal_cost_yuan", date) > mean_kpi(&base, "fiscal_cost_yuan", date));
+}
+
+#[test]
+fn an_rd_grant_raises_the_share_of_firms_with_an_rd_institution() {
+    let base = small_city_to_2026();
+    let mut grant = base.clone();
+    grant.levers.innovation.rd_grant_yuan = 2_000_000.0;
+    let date = "2025-12-31";
+    assert!(
+        mean_kpi(&grant, "rd_institution_share", date)
+            > mean_kpi(&base, "rd_institution_share", date)
+    );
+    assert!(mean_kpi(&grant, "cost_rd_grants_yuan", date) > 0.0);
+    assert_eq!(mean_kpi(&base, "cost_rd_grants_yuan", date), 0.0);
+}
+
+#[test]
+fn outlays_add_up_to_the_total_every_day() {
+    let s = common::small_city().scenario;
+    let rows = run(&s, 3);
+    let programmes: Vec<String> = reformsim::model::Programme::ALL
+        .iter()
+        .map(|p| format!("cost_{}_yuan", p.name()))
+        .collect();
+    let mut last = 0.0;
+    for r in &rows {
+        let sum: f64 = programmes.iter().map(|k| r.get(k).unwrap()).sum();
+        assert_eq!(sum, r.get("fiscal_cost_yuan").unwrap(), "{}", r.date);
+        assert!(sum >= last, "outlays never shrink");
+        last = sum;
+    }
+    let end = rows.last().unwrap();
+    // Visits cost money exactly for the visits made.
+    assert_eq!(
+        end.get("cost_visits_yuan").unwrap(),
+        end.visits as f64 * s.costs.visit_yuan
+    );
+}

@@ -32,6 +32,8 @@ pub struct FirmProfile {
 pub struct FirmState {
     /// Log of output relative to `base_value_added`.
     pub log_level: f64,
+    /// Extra growth from the firm's capabilities, log points per day.
+    pub growth_bonus_per_day: f64,
     /// Open problems the government does not yet know of, per category.
     pub latent: [u8; CATEGORIES],
     /// Open problems that are tickets with a department, per category.
@@ -59,4 +61,27 @@ impl FirmState {
         let (f, l) = (Category::Finance.index(), Category::Land.index());
         (self.latent[f] | self.ticketed[f] | self.latent[l] | self.ticketed[l]) != 0
     }
+}
+
+/// Digital-transformation stage of a firm (智改数转, FACTS B11).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DigitalStage {
+    /// Not covered by 智改数转 yet.
+    #[default]
+    None,
+    /// Diagnosed and covered; projects under way.
+    Transforming,
+    /// Runs a digital workshop.
+    Workshop,
+    /// Runs a smart factory.
+    SmartFactory,
+}
+
+/// What a firm has built up: R&D institution, digital stage, green recognition (FACTS
+/// B11–B13). Changes rarely, so it lives apart from the hot `FirmState`.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Capabilities {
+    pub rd_institution: bool,
+    pub stage: DigitalStage,
+    pub green: bool,
 }

@@ -2,10 +2,14 @@
 //! campaign, triage and departments keep. Behaviour lives in `crate::systems`.
 
 mod components;
+mod innovation;
+mod ledger;
 mod population;
 mod resources;
 
 pub use components::*;
+pub use innovation::*;
+pub use ledger::*;
 pub use population::spawn_population;
 pub use resources::*;
 

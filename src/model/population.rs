@@ -9,25 +9,31 @@ use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
-use super::{Campaign, FirmId, FirmProfile, FirmState, Tier};
+use super::{
+    Campaign, Capabilities, DigitalStage, FirmId, FirmProfile, FirmState, InnovationCounts,
+    InnovationSettings, Tier,
+};
 use crate::rng::{Purpose, StreamRng};
 use crate::scenario::Scenario;
 
-/// Spawns every firm and returns the campaign with its visit lists.
+/// Spawns every firm; returns the campaign with its visit lists and the innovation counts
+/// of the initial population.
 pub fn spawn_population(
     world: &mut World,
     s: &Scenario,
     seed: u64,
     campaign_start_day: u32,
-) -> Campaign {
+) -> (Campaign, InnovationCounts) {
     let pop = &s.population;
-    let counts = tier_counts(pop.firms, pop.tier_shares.as_array());
+    let tier_sizes = tier_counts(pop.firms, pop.tier_shares.as_array());
     let chain_cum = cumulative(pop.chains.values().copied());
     let ownership_cum = cumulative(pop.ownership.values().copied());
     let problem_rate = s.problems.arrivals_per_firm_year / 365.0;
     let self_days = s.problems.self_resolve_days;
     let shares = s.problems.category_shares.as_array();
     let coverage = s.levers.campaign.coverage;
+    let innovation = InnovationSettings::from_scenario(s);
+    let mut counts = InnovationCounts::default();
 
     let mut ranked: [Vec<(u64, Entity, FirmId)>; 4] = Default::default();
     let mut id = 0u32;
@@ -35,7 +41,7 @@ pub fn spawn_population(
     for tier in Tier::ALL {
         let median = pop.value_added_median_yuan.get(tier);
         let chance = problem_rate * s.problems.tier_multiplier.get(tier);
-        for _ in 0..counts[tier.index()] {
+        for _ in 0..tier_sizes[tier.index()] {
             let mut rng = StreamRng::new(seed, Purpose::Population, u64::from(id), 0);
             let chain = pick(&chain_cum, rng.uniform());
             let ownership = pick(&ownership_cum, rng.uniform());
@@ -48,6 +54,13 @@ pub fn spawn_population(
             for (slot, share) in state.latent.iter_mut().zip(shares) {
                 *slot = poisson(&mut rng, chance * self_days * share).min(u32::from(u8::MAX)) as u8;
             }
+            let caps = initial_capabilities(s, tier, seed, id);
+            state.growth_bonus_per_day = innovation.growth_bonus(&caps);
+            if tier.is_above_scale() {
+                counts.above_scale_firms += 1;
+                counts.with_rd_institution += u64::from(caps.rd_institution);
+                counts.covered += u64::from(caps.stage >= DigitalStage::Transforming);
+            }
             batch.push((
                 FirmId(id),
                 FirmProfile {
@@ -59,6 +72,7 @@ pub fn spawn_population(
                     problem_chance: chance,
                 },
                 state,
+                caps,
             ));
             id += 1;
         }
@@ -77,12 +91,37 @@ pub fn spawn_population(
         v.sort_unstable_by_key(|&(key, _, firm)| (key, firm));
         v.into_iter().map(|(_, e, f)| (e, f)).collect()
     });
-    Campaign {
+    let campaign = Campaign {
         start_day: campaign_start_day,
         visits_per_day: s.levers.campaign.visits_per_day.as_array(),
         lists,
         next: [0; 4],
         revisits_due: std::array::from_fn(|_| BTreeSet::new()),
+    };
+    (campaign, counts)
+}
+
+/// What an above-scale firm has built up before the run starts (others start with nothing).
+fn initial_capabilities(s: &Scenario, tier: Tier, seed: u64, id: u32) -> Capabilities {
+    if !tier.is_above_scale() {
+        return Capabilities::default();
+    }
+    let i = &s.innovation;
+    let mut rng = StreamRng::new(seed, Purpose::Capabilities, u64::from(id), 0);
+    let (u_rd, u_stage, u_green) = (rng.uniform(), rng.uniform(), rng.uniform());
+    let stage = if u_stage < i.smart_factory_initial_share {
+        DigitalStage::SmartFactory
+    } else if u_stage < i.smart_factory_initial_share + i.workshop_initial_share {
+        DigitalStage::Workshop
+    } else if u_stage < i.transforming_initial_share {
+        DigitalStage::Transforming
+    } else {
+        DigitalStage::None
+    };
+    Capabilities {
+        rd_institution: u_rd < i.rd_initial_share.get(tier),
+        stage,
+        green: u_green < i.green_initial_share,
     }
 }
 

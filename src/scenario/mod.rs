@@ -1,5 +1,6 @@
 //! Scenario files: their types, loading and validation.
 
+mod programmes;
 mod timeline;
 mod types;
 mod validate;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;
 pub use validate::{MAX_DAYS, MAX_FIRMS, validate};

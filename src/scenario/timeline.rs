@@ -24,6 +24,7 @@ pub const TIMELINE_LEVERS: &[&str] = &[
     "levers.revisits.delay_days",
     "levers.revisits.patience_days",
     "levers.revisits.satisfaction_half_life_days",
+    "levers.innovation",
     "departments[].capacity",
     "departments[].service_days_mean",
     "departments[].service_days_cv",

@@ -29,6 +29,12 @@ pub struct Scenario {
     /// Daily industrial investment of firms.
     #[serde(default)]
     pub investment: Investment,
+    /// How firms innovate and transform without policy support.
+    #[serde(default)]
+    pub innovation: super::programmes::Innovation,
+    /// Staff costs of the city's own programmes.
+    #[serde(default)]
+    pub costs: super::programmes::Costs,
     /// The policy levers a planner sets.
     #[serde(default)]
     pub levers: Levers,
@@ -230,6 +236,8 @@ pub struct Levers {
     pub escalation: Escalation,
     #[serde(default)]
     pub revisits: Revisits,
+    #[serde(default)]
+    pub innovation: super::programmes::InnovationLevers,
 }
 
 /// `[levers.campaign]`: the visit campaign 进万企 (FACTS A1, A8, A9).
@@ -326,7 +334,7 @@ fn default_start() -> Date {
     Date::from_ymd(2023, 1, 1).expect("valid date")
 }
 fn default_end() -> Date {
-    Date::from_ymd(2024, 12, 31).expect("valid date")
+    Date::from_ymd(2026, 12, 31).expect("valid date")
 }
 fn default_seed() -> u64 {
     20_241_113
@@ -403,7 +411,7 @@ fn default_self_resolve_days() -> f64 {
     180.0
 }
 fn default_trend_growth() -> f64 {
-    0.062
+    0.0566
 }
 fn default_drag() -> f64 {
     0.03
@@ -415,7 +423,11 @@ fn default_investment_share() -> f64 {
     0.30
 }
 fn default_investment_years() -> BTreeMap<String, f64> {
-    [("2024".to_owned(), 1.455)].into_iter().collect()
+    // 2024 calibrated to A13; the pipeline is assumed to stay at its 2024 level after.
+    [("2024", 1.455), ("2025", 1.455), ("2026", 1.455)]
+        .into_iter()
+        .map(|(y, m)| (y.to_owned(), m))
+        .collect()
 }
 fn default_blocked_share() -> f64 {
     0.5

@@ -120,6 +120,66 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         p.non_negative(&key, *m);
     }
 
+    let i = &s.innovation;
+    for (tier, v) in tier_names().iter().zip(i.rd_initial_share.as_array()) {
+        p.unit_interval(&format!("innovation.rd_initial_share.{tier}"), v);
+    }
+    for (key, v) in [
+        ("transforming_initial_share", i.transforming_initial_share),
+        ("workshop_initial_share", i.workshop_initial_share),
+        ("smart_factory_initial_share", i.smart_factory_initial_share),
+        ("green_initial_share", i.green_initial_share),
+    ] {
+        p.unit_interval(&format!("innovation.{key}"), v);
+    }
+    if i.workshop_initial_share + i.smart_factory_initial_share > i.transforming_initial_share {
+        p.push(
+            "innovation.transforming_initial_share",
+            "must be at least workshop_initial_share + smart_factory_initial_share (workshops and smart factories are covered firms)",
+        );
+    }
+    for (key, v) in [
+        ("rd_rate_per_year", i.rd_rate_per_year),
+        ("workshop_rate_per_year", i.workshop_rate_per_year),
+        ("smart_factory_rate_per_year", i.smart_factory_rate_per_year),
+        ("green_rate_per_year", i.green_rate_per_year),
+        ("workshop_cost_yuan", i.workshop_cost_yuan),
+        ("smart_factory_cost_yuan", i.smart_factory_cost_yuan),
+        ("subsidy_response", i.subsidy_response),
+        ("grant_response_per_million", i.grant_response_per_million),
+    ] {
+        p.non_negative(&format!("innovation.{key}"), v);
+    }
+    for (key, v) in [
+        ("rd_growth_bonus", i.rd_growth_bonus),
+        ("workshop_growth_bonus", i.workshop_growth_bonus),
+        ("smart_factory_growth_bonus", i.smart_factory_growth_bonus),
+    ] {
+        p.finite(&format!("innovation.{key}"), v);
+    }
+    let li = &s.levers.innovation;
+    p.unit_interval(
+        "levers.innovation.workshop_subsidy_rate",
+        li.workshop_subsidy_rate,
+    );
+    p.unit_interval(
+        "levers.innovation.smart_factory_subsidy_rate",
+        li.smart_factory_subsidy_rate,
+    );
+    for (key, v) in [
+        ("rd_grant_yuan", li.rd_grant_yuan),
+        ("diagnosis_rate_per_year", li.diagnosis_rate_per_year),
+        ("diagnosis_cost_yuan", li.diagnosis_cost_yuan),
+        ("green_award_yuan", li.green_award_yuan),
+    ] {
+        p.non_negative(&format!("levers.innovation.{key}"), v);
+    }
+    p.non_negative("costs.visit_yuan", s.costs.visit_yuan);
+    p.non_negative(
+        "costs.department_slot_day_yuan",
+        s.costs.department_slot_day_yuan,
+    );
+
     let c = &s.levers.campaign;
     if c.start < meta.start || c.start > meta.end {
         p.push(

@@ -7,13 +7,16 @@
 //! | Triage      | `triage_tickets`    | tickets reach their department (不过夜 or after a delay) |
 //! | Service     | `escalate_tickets`  | overdue tickets are escalated (吹哨报到)                 |
 //! | Service     | `serve_tickets`     | departments start and finish tickets; re-visits are booked |
+//! | Innovation  | `transform_firms`   | diagnoses, digital workshops, smart factories, R&D, green |
 //! | Production  | `produce`           | value added and investment per firm, with problem drag  |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
-//! triage is same-day, and today's production feels the drag of problems still open tonight.
+//! triage is same-day, and today's production feels the drag of problems still open tonight
+//! and the growth of capabilities gained today.
 
 mod escalation;
+mod innovation;
 mod problems;
 mod production;
 mod service;
@@ -24,6 +27,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
 pub use escalation::escalate_tickets;
+pub use innovation::transform_firms;
 pub use problems::arise_problems;
 pub use production::produce;
 pub use service::serve_tickets;
@@ -37,6 +41,7 @@ pub enum Phase {
     Campaign,
     Triage,
     Service,
+    Innovation,
     Production,
     Metrics,
 }
@@ -52,6 +57,7 @@ pub fn daily_schedule() -> Schedule {
             Phase::Campaign,
             Phase::Triage,
             Phase::Service,
+            Phase::Innovation,
             Phase::Production,
             Phase::Metrics,
         )
@@ -64,6 +70,7 @@ pub fn daily_schedule() -> Schedule {
         (escalate_tickets, serve_tickets)
             .chain()
             .in_set(Phase::Service),
+        transform_firms.in_set(Phase::Innovation),
         produce.in_set(Phase::Production),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));

@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{CATEGORIES, Clock, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed};
-use crate::rng::{Purpose, StreamRng};
+use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem
 // solved by the firm itself (each open latent problem has the same daily chance).
@@ -13,9 +13,10 @@ pub fn arise_problems(
     settings: Res<ProblemSettings>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
 ) {
+    let prefix = stream_prefix(seed.0, Purpose::Problems);
     for (id, profile, mut state) in &mut firms {
         let state = state.bypass_change_detection();
-        let mut rng = StreamRng::new(seed.0, Purpose::Problems, u64::from(id.0), clock.day);
+        let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
         step_problems(state, profile.problem_chance, &settings, &mut rng);
     }
 }

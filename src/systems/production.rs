@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use crate::model::{
     Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed,
 };
-use crate::rng::{Purpose, StreamRng};
+use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Advance every firm's output by one day and add it to the day's integer totals.
 pub fn produce(
@@ -21,9 +21,10 @@ pub fn produce(
     let year_multiplier = settings.year_multiplier(clock.date.year());
     let mut day = DayTotals::default();
     let mut disturbance = 0i64;
+    let prefix = stream_prefix(seed.0, Purpose::Production);
     for (id, profile, mut state) in &mut firms {
         let state = state.bypass_change_detection();
-        let mut rng = StreamRng::new(seed.0, Purpose::Production, u64::from(id.0), clock.day);
+        let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
         let out = step_production(state, profile, &settings, year_multiplier, rng.normal());
         day.firms += 1;
         day.open_problems += u64::from(out.open_problems);
@@ -57,7 +58,8 @@ pub fn step_production(
     z: f64,
 ) -> DayOutput {
     let open = state.open_problems();
-    state.log_level += settings.drift_per_day - settings.drag_per_problem_day * f64::from(open)
+    state.log_level += settings.drift_per_day + state.growth_bonus_per_day
+        - settings.drag_per_problem_day * f64::from(open)
         + settings.shock_sd_per_day * z;
     let potential = profile.base_value_added * state.log_level.exp();
     let lost = if state.disturbed_today {
@@ -74,11 +76,18 @@ pub fn step_production(
     };
     let investment = value_added * settings.investment_share * year_multiplier * (1.0 - held_back);
     DayOutput {
-        value_added: value_added.round() as i64,
-        investment: investment.round() as i64,
-        disturbance: lost.round() as i64,
+        value_added: whole_yuan(value_added),
+        investment: whole_yuan(investment),
+        disturbance: whole_yuan(lost),
         open_problems: open,
     }
+}
+
+/// Rounds a non-negative amount to whole yuan. `f64::round` is a libm call on baseline
+/// x86-64 and cost a tenth of the whole run; adding ½ and truncating is one instruction.
+#[inline]
+fn whole_yuan(yuan: f64) -> i64 {
+    (yuan + 0.5) as i64
 }
 
 #[cfg(test)]

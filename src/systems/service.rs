@@ -7,7 +7,8 @@ use rand::RngExt;
 use rand_distr::LogNormal;
 
 use crate::model::{
-    Campaign, Clock, Counters, Departments, FirmState, RunSeed, ServiceLevers, TicketBook,
+    Campaign, Clock, Counters, Departments, FirmState, Ledger, Programme, RunSeed, ServiceLevers,
+    StaffCosts, TicketBook,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -21,10 +22,20 @@ pub fn serve_tickets(
     mut departments: ResMut<Departments>,
     mut campaign: ResMut<Campaign>,
     mut counters: ResMut<Counters>,
+    (costs, mut ledger): (Res<StaffCosts>, ResMut<Ledger>),
     mut firms: Query<&mut FirmState>,
 ) {
     let today = clock.day;
     let now = f64::from(today);
+    if today >= campaign.start_day {
+        // Campaign staffing: every slot costs a day's work whether or not it is busy, so
+        // extra capacity is paid for even when it idles.
+        let slots: u32 = departments.list.iter().map(|d| d.capacity).sum();
+        ledger.book(
+            Programme::Departments,
+            f64::from(slots) * costs.department_slot_day,
+        );
+    }
     for dept in &mut departments.list {
         let service = LogNormal::new(dept.service_mu, dept.service_sigma)
             .expect("validated: finite parameters");

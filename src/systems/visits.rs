@@ -5,8 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    CATEGORIES, Campaign, Category, Clock, Counters, FirmId, FirmState, RunSeed, ServiceLevers,
-    Ticket, TicketBook, Tier,
+    CATEGORIES, Campaign, Category, Clock, Counters, FirmId, FirmState, Ledger, Programme, RunSeed,
+    ServiceLevers, StaffCosts, Ticket, TicketBook, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -19,6 +19,8 @@ pub fn visit_firms(
     mut campaign: ResMut<Campaign>,
     mut book: ResMut<TicketBook>,
     mut counters: ResMut<Counters>,
+    costs: Res<StaffCosts>,
+    mut ledger: ResMut<Ledger>,
     mut firms: Query<&mut FirmState>,
 ) {
     if clock.day < campaign.start_day {
@@ -30,6 +32,8 @@ pub fn visit_firms(
         triage_delay: levers.triage_delay_days,
         book: &mut book,
         counters: &mut counters,
+        ledger: &mut ledger,
+        visit_cost: costs.visit,
     };
     for tier in Tier::ALL {
         let t = tier.index();
@@ -76,12 +80,15 @@ struct Visit<'a> {
     triage_delay: u32,
     book: &'a mut TicketBook,
     counters: &'a mut Counters,
+    ledger: &'a mut Ledger,
+    visit_cost: f64,
 }
 
 impl Visit<'_> {
     /// One visit: every latent problem becomes a ticket awaiting triage.
     fn firm(&mut self, state: &mut FirmState, entity: Entity, firm_id: FirmId, tier: Tier) {
         self.counters.visits += 1;
+        self.ledger.book(Programme::Visits, self.visit_cost);
         if !state.visited {
             state.visited = true;
             self.counters.firms_visited += 1;

@@ -1,0 +1,95 @@
+//! The fiscal ledger: every yuan the city spends is booked to one programme, in integer yuan
+//! so totals do not depend on the order of booking.
+
+use bevy_ecs::prelude::*;
+
+/// A spending programme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Programme {
+    /// Staff time of visits and re-visits (FACTS A1, A5).
+    Visits = 0,
+    /// Department staff working tickets during the campaign (A2–A4).
+    Departments = 1,
+    /// 智改数转 diagnoses (B11).
+    Diagnosis = 2,
+    /// Subsidies for digital workshops (B11).
+    WorkshopSubsidy = 3,
+    /// Subsidies for smart factories (B11).
+    SmartFactorySubsidy = 4,
+    /// Grants for new R&D institutions (B13).
+    RdGrants = 5,
+    /// Awards for green-manufacturing demonstration units (B12).
+    GreenAwards = 6,
+}
+
+/// Number of programmes.
+pub const PROGRAMMES: usize = 7;
+
+impl Programme {
+    pub const ALL: [Programme; PROGRAMMES] = [
+        Programme::Visits,
+        Programme::Departments,
+        Programme::Diagnosis,
+        Programme::WorkshopSubsidy,
+        Programme::SmartFactorySubsidy,
+        Programme::RdGrants,
+        Programme::GreenAwards,
+    ];
+
+    pub fn name(self) -> &'static str {
+        [
+            "visits",
+            "departments",
+            "diagnosis",
+            "workshop_subsidy",
+            "smart_factory_subsidy",
+            "rd_grants",
+            "green_awards",
+        ][self as usize]
+    }
+}
+
+/// Outlays so far, per programme and in total, in yuan.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Ledger {
+    by_programme: [i64; PROGRAMMES],
+    total: i64,
+}
+
+impl Ledger {
+    /// Books an outlay; the only way money leaves the city's purse in the model.
+    pub fn book(&mut self, programme: Programme, yuan: f64) {
+        let yuan = yuan.round() as i64;
+        self.by_programme[programme as usize] += yuan;
+        self.total += yuan;
+    }
+
+    pub fn spent(&self, programme: Programme) -> i64 {
+        self.by_programme[programme as usize]
+    }
+
+    pub fn total(&self) -> i64 {
+        self.total
+    }
+
+    /// Whether the programme outlays add up to the total.
+    pub fn balanced(&self) -> bool {
+        self.by_programme.iter().sum::<i64>() == self.total
+    }
+}
+
+/// Unit costs of the city's own staff (`[costs]`), yuan.
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct StaffCosts {
+    pub visit: f64,
+    pub department_slot_day: f64,
+}
+
+impl StaffCosts {
+    pub fn from_scenario(s: &crate::scenario::Scenario) -> StaffCosts {
+        StaffCosts {
+            visit: s.costs.visit_yuan,
+            department_slot_day: s.costs.department_slot_day_yuan,
+        }
+    }
+}
