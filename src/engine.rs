@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
-    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, FirmState, InnovationSettings,
-    Ledger, ProblemSettings, ProductionSettings, RunSeed, ServiceLevers, StaffCosts, TicketBook,
+    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, Finance, FinanceCounts,
+    FirmState, FundBook, FundSettings, GrantBook, InnovationSettings, Ledger, LoanBook,
+    ProblemSettings, ProductionSettings, Programme, RunSeed, ServiceLevers, StaffCosts, TicketBook,
     lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
@@ -49,6 +50,11 @@ impl Simulation {
         world.insert_resource(innovation_counts);
         world.insert_resource(InnovationSettings::from_scenario(s));
         world.insert_resource(Ledger::default());
+        world.insert_resource(FundSettings::from_scenario(s));
+        world.insert_resource(FundBook::from_scenario(s));
+        world.insert_resource(GrantBook::default());
+        world.insert_resource(LoanBook::default());
+        world.insert_resource(FinanceCounts::default());
         world.insert_resource(StaffCosts::from_scenario(s));
         world.insert_resource(Clock {
             day: 0,
@@ -172,16 +178,97 @@ impl Simulation {
                 "firms hold {held_by_firms} open tickets but the pipeline holds {open}"
             ));
         }
+        self.check_finance()
+    }
+
+    /// Checks the money of the finance programmes: no fund invests beyond its size, the
+    /// firms hold exactly the equity the funds invested, grants and loans are conserved, and
+    /// the ledger's outlays match what the books say was lost.
+    fn check_finance(&mut self) -> Result<(), String> {
+        let (equity, with_loan, financed) = {
+            let mut q = self.world.query::<&Finance>();
+            q.iter(&self.world)
+                .fold((0i64, 0u64, 0u64), |(e, l, f), x| {
+                    (
+                        e + x.equity_yuan,
+                        l + u64::from(x.has_loan),
+                        f + u64::from(x.financed),
+                    )
+                })
+        };
+        let funds = self.world.resource::<FundBook>();
+        for (i, f) in funds.funds.iter().enumerate() {
+            if !(0 <= f.deployed && f.deployed <= f.accrued && f.accrued <= f.size) {
+                return Err(format!(
+                    "fund {i} invested {} of {} accrued, size {}: a fund may never invest beyond its size",
+                    f.deployed, f.accrued, f.size
+                ));
+            }
+        }
+        if equity != funds.deployed() {
+            return Err(format!(
+                "firms hold {equity} yuan of fund equity but the funds invested {}",
+                funds.deployed()
+            ));
+        }
+        let counts = self.world.resource::<FinanceCounts>();
+        if financed != counts.firms_financed {
+            return Err(format!(
+                "{financed} firms are marked financed but {} were counted",
+                counts.firms_financed
+            ));
+        }
+        let grants = self.world.resource::<GrantBook>();
+        if grants.paid_yuan != grants.converted_yuan + grants.lapsed_yuan + grants.pending_yuan() {
+            return Err(format!(
+                "grants paid {} ≠ converted {} + lapsed {} + pending {}",
+                grants.paid_yuan,
+                grants.converted_yuan,
+                grants.lapsed_yuan,
+                grants.pending_yuan()
+            ));
+        }
+        let ledger = self.world.resource::<Ledger>();
+        if ledger.spent(Programme::FundGrants) != grants.lapsed_yuan {
+            return Err(format!(
+                "the ledger booked {} yuan of grants but {} lapsed unconverted",
+                ledger.spent(Programme::FundGrants),
+                grants.lapsed_yuan
+            ));
+        }
+        let loans = self.world.resource::<LoanBook>();
+        let open: i64 = loans
+            .due
+            .iter()
+            .map(|&(_, id)| loans.loans[id as usize].principal)
+            .sum();
+        if open != loans.outstanding_yuan
+            || loans.issued_yuan != loans.repaid_yuan + loans.defaulted_yuan + open
+        {
+            return Err(format!(
+                "loans issued {} ≠ repaid {} + defaulted {} + outstanding {open} (counted {})",
+                loans.issued_yuan, loans.repaid_yuan, loans.defaulted_yuan, loans.outstanding_yuan
+            ));
+        }
+        if with_loan != loans.due.len() as u64 {
+            return Err(format!(
+                "{with_loan} firms have a loan but {} loans are open",
+                loans.due.len()
+            ));
+        }
         Ok(())
     }
 }
 
 /// Puts a scenario's daily levers into the world (a timeline change): the service levers,
-/// the visit teams' capacity, the cost of an empty visit and each department's capacity and
-/// service time. Queues and tickets in service carry on as they are.
+/// innovation support, the funds' allocation levers, the visit teams' capacity, the cost of an
+/// empty visit and each department's capacity and service time. Queues and tickets in service
+/// carry on as they are; funds keep what they have accrued and invested; loans and grants run
+/// on.
 fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(ServiceLevers::from_scenario(s));
     world.insert_resource(InnovationSettings::from_scenario(s));
+    world.insert_resource(FundSettings::from_scenario(s));
     world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
     world
         .resource_mut::<ProductionSettings>()

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::model::{
-    Clock, Counters, DayTotals, Departments, InnovationCounts, Ledger, PROGRAMMES, Programme,
+    Clock, Counters, DayTotals, Departments, FinanceCounts, FundBook, GrantBook, InnovationCounts,
+    Ledger, LoanBook, PROGRAMMES, Programme,
 };
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
@@ -145,6 +146,71 @@ pub const KPIS: &[Kpi] = &[
         description: "R&D institutions set up since innovation.count_from",
     },
     Kpi {
+        key: "fund_size_yuan",
+        unit: "yuan",
+        description: "committed size of the chain funds and the S fund (B5)",
+    },
+    Kpi {
+        key: "fund_deployed_yuan",
+        unit: "yuan",
+        description: "fund equity invested in firms by all funds, cumulative",
+    },
+    Kpi {
+        key: "fund_hard_tech_share",
+        unit: "%",
+        description: "share of fund equity invested in hard-tech firms",
+    },
+    Kpi {
+        key: "s_fund_deployed_yuan",
+        unit: "yuan",
+        description: "equity invested by the S fund, cumulative (B6)",
+    },
+    Kpi {
+        key: "s_fund_small_share",
+        unit: "%",
+        description: "share of S-fund equity invested in below-scale firms (投小)",
+    },
+    Kpi {
+        key: "s_fund_hard_tech_share",
+        unit: "%",
+        description: "share of S-fund equity invested in hard-tech firms (投硬科技)",
+    },
+    Kpi {
+        key: "firms_financed",
+        unit: "firms",
+        description: "firms that received fund equity, a grant or a loan, cumulative",
+    },
+    Kpi {
+        key: "finance_problems_relieved",
+        unit: "problems",
+        description: "latent finance problems solved by financing, cumulative",
+    },
+    Kpi {
+        key: "grants_paid_yuan",
+        unit: "yuan",
+        description: "先投后股 grants paid, cumulative (B7)",
+    },
+    Kpi {
+        key: "grants_converted_yuan",
+        unit: "yuan",
+        description: "先投后股 grants converted to equity at a milestone, cumulative",
+    },
+    Kpi {
+        key: "loans_issued_yuan",
+        unit: "yuan",
+        description: "积分贷 loans made, cumulative (B8)",
+    },
+    Kpi {
+        key: "loans_outstanding_yuan",
+        unit: "yuan",
+        description: "积分贷 principal outstanding",
+    },
+    Kpi {
+        key: "loan_defaults",
+        unit: "loans",
+        description: "积分贷 loans defaulted, cumulative",
+    },
+    Kpi {
         key: "fiscal_cost_yuan",
         unit: "yuan",
         description: "the city's outlays on every programme, cumulative",
@@ -184,6 +250,21 @@ pub const KPIS: &[Kpi] = &[
         unit: "yuan",
         description: "outlays on the green awards programme, cumulative",
     },
+    Kpi {
+        key: "cost_fund_grants_yuan",
+        unit: "yuan",
+        description: "outlays on the fund grants programme, cumulative",
+    },
+    Kpi {
+        key: "cost_loan_losses_yuan",
+        unit: "yuan",
+        description: "outlays on the loan losses programme, cumulative",
+    },
+    Kpi {
+        key: "cost_interest_subsidy_yuan",
+        unit: "yuan",
+        description: "outlays on the interest subsidy programme, cumulative",
+    },
 ];
 
 /// The KPI with this key.
@@ -220,6 +301,19 @@ pub struct MetricsRow {
     pub smart_factories_new: u64,
     pub green_units_new: u64,
     pub rd_institutions_new: u64,
+    pub fund_size_yuan: i64,
+    pub fund_deployed_yuan: i64,
+    pub fund_hard_tech_share: Option<f64>,
+    pub s_fund_deployed_yuan: i64,
+    pub s_fund_small_share: Option<f64>,
+    pub s_fund_hard_tech_share: Option<f64>,
+    pub firms_financed: u64,
+    pub finance_problems_relieved: u64,
+    pub grants_paid_yuan: i64,
+    pub grants_converted_yuan: i64,
+    pub loans_issued_yuan: i64,
+    pub loans_outstanding_yuan: i64,
+    pub loan_defaults: u64,
     pub fiscal_cost_yuan: i64,
     /// Outlays per programme, in `Programme::ALL` order (columns `cost_<programme>_yuan`).
     pub costs: [i64; PROGRAMMES],
@@ -253,6 +347,19 @@ impl MetricsRow {
             "smart_factories_new" => self.smart_factories_new as f64,
             "green_units_new" => self.green_units_new as f64,
             "rd_institutions_new" => self.rd_institutions_new as f64,
+            "fund_size_yuan" => self.fund_size_yuan as f64,
+            "fund_deployed_yuan" => self.fund_deployed_yuan as f64,
+            "fund_hard_tech_share" => self.fund_hard_tech_share?,
+            "s_fund_deployed_yuan" => self.s_fund_deployed_yuan as f64,
+            "s_fund_small_share" => self.s_fund_small_share?,
+            "s_fund_hard_tech_share" => self.s_fund_hard_tech_share?,
+            "firms_financed" => self.firms_financed as f64,
+            "finance_problems_relieved" => self.finance_problems_relieved as f64,
+            "grants_paid_yuan" => self.grants_paid_yuan as f64,
+            "grants_converted_yuan" => self.grants_converted_yuan as f64,
+            "loans_issued_yuan" => self.loans_issued_yuan as f64,
+            "loans_outstanding_yuan" => self.loans_outstanding_yuan as f64,
+            "loan_defaults" => self.loan_defaults as f64,
             "fiscal_cost_yuan" => self.fiscal_cost_yuan as f64,
             other => {
                 let programme = other.strip_prefix("cost_")?.strip_suffix("_yuan")?;
@@ -304,6 +411,11 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
 }
 
+/// `part` as % of `whole`, for money.
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
+}
+
 // Append today's KPI row, after every other system has run.
 pub fn record_metrics(
     clock: Res<Clock>,
@@ -312,6 +424,12 @@ pub fn record_metrics(
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
     (innovation, ledger): (Res<InnovationCounts>, Res<Ledger>),
+    (funds, grants, loans, finance): (
+        Res<FundBook>,
+        Res<GrantBook>,
+        Res<LoanBook>,
+        Res<FinanceCounts>,
+    ),
     mut log: ResMut<MetricsLog>,
 ) {
     let log = &mut *log;
@@ -349,6 +467,22 @@ pub fn record_metrics(
         smart_factories_new: innovation.new_smart_factories,
         green_units_new: innovation.new_green_units,
         rd_institutions_new: innovation.new_rd_institutions,
+        fund_size_yuan: funds.size(),
+        fund_deployed_yuan: funds.deployed(),
+        fund_hard_tech_share: share(
+            funds.funds.iter().map(|f| f.deployed_hard_tech).sum(),
+            funds.deployed(),
+        ),
+        s_fund_deployed_yuan: funds.s_fund().deployed,
+        s_fund_small_share: share(funds.s_fund().deployed_small, funds.s_fund().deployed),
+        s_fund_hard_tech_share: share(funds.s_fund().deployed_hard_tech, funds.s_fund().deployed),
+        firms_financed: finance.firms_financed,
+        finance_problems_relieved: finance.problems_relieved,
+        grants_paid_yuan: grants.paid_yuan,
+        grants_converted_yuan: grants.converted_yuan,
+        loans_issued_yuan: loans.issued_yuan,
+        loans_outstanding_yuan: loans.outstanding_yuan,
+        loan_defaults: loans.defaults,
         fiscal_cost_yuan: ledger.total(),
         costs: Programme::ALL.map(|p| ledger.spent(p)),
     };
@@ -388,8 +522,21 @@ mod tests {
             smart_factories_new: 22,
             green_units_new: 23,
             rd_institutions_new: 24,
-            fiscal_cost_yuan: 25,
-            costs: [26, 27, 28, 29, 30, 31, 32],
+            fund_size_yuan: 25,
+            fund_deployed_yuan: 26,
+            fund_hard_tech_share: Some(27.0),
+            s_fund_deployed_yuan: 28,
+            s_fund_small_share: Some(29.0),
+            s_fund_hard_tech_share: Some(30.0),
+            firms_financed: 31,
+            finance_problems_relieved: 32,
+            grants_paid_yuan: 33,
+            grants_converted_yuan: 34,
+            loans_issued_yuan: 35,
+            loans_outstanding_yuan: 36,
+            loan_defaults: 37,
+            fiscal_cost_yuan: 38,
+            costs: std::array::from_fn(|i| 39 + i as i64),
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

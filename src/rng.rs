@@ -33,6 +33,14 @@ pub enum Purpose {
     Capabilities = 20,
     /// Innovation and transformation steps, per firm and day.
     Innovation = 21,
+    /// Fund deal selection keys (chain fund, S fund), per firm and round day.
+    FundDeals = 30,
+    /// 先投后股 grant selection key, per firm and round day.
+    Grants = 31,
+    /// Whether a firm takes a 积分贷 loan, per firm and round day.
+    Loans = 32,
+    /// Whether a borrower defaults, per firm and payment day.
+    LoanDefaults = 33,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

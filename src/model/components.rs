@@ -34,6 +34,8 @@ pub struct FirmState {
     pub log_level: f64,
     /// Extra growth from the firm's capabilities, log points per day.
     pub growth_bonus_per_day: f64,
+    /// Financing (fund equity, grants, loans) the firm has yet to invest, yuan.
+    pub finance_to_invest: i64,
     /// Open problems the government does not yet know of, per category.
     pub latent: [u8; CATEGORIES],
     /// Open problems that are tickets with a department, per category.

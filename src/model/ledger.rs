@@ -20,10 +20,17 @@ pub enum Programme {
     RdGrants = 5,
     /// Awards for green-manufacturing demonstration units (B12).
     GreenAwards = 6,
+    /// 先投后股 grants that did not convert to equity (B7). Fund equity and converted grants
+    /// are investments of the city's capital, not outlays.
+    FundGrants = 7,
+    /// The city's guaranteed share of 积分贷 loan losses (B8).
+    LoanLosses = 8,
+    /// Interest subsidies (贴息) on 积分贷 loans (B8).
+    InterestSubsidy = 9,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 7;
+pub const PROGRAMMES: usize = 10;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -34,6 +41,9 @@ impl Programme {
         Programme::SmartFactorySubsidy,
         Programme::RdGrants,
         Programme::GreenAwards,
+        Programme::FundGrants,
+        Programme::LoanLosses,
+        Programme::InterestSubsidy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +55,9 @@ impl Programme {
             "smart_factory_subsidy",
             "rd_grants",
             "green_awards",
+            "fund_grants",
+            "loan_losses",
+            "interest_subsidy",
         ][self as usize]
     }
 }

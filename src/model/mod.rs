@@ -2,12 +2,14 @@
 //! campaign, triage and departments keep. Behaviour lives in `crate::systems`.
 
 mod components;
+mod funds;
 mod innovation;
 mod ledger;
 mod population;
 mod resources;
 
 pub use components::*;
+pub use funds::*;
 pub use innovation::*;
 pub use ledger::*;
 pub use population::spawn_population;

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use bevy_ecs::prelude::*;
 
 use super::{
-    Campaign, Capabilities, DigitalStage, FirmId, FirmProfile, FirmState, InnovationCounts,
-    InnovationSettings, Tier,
+    Campaign, Capabilities, DigitalStage, Finance, FirmId, FirmProfile, FirmState,
+    InnovationCounts, InnovationSettings, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 use crate::scenario::Scenario;
@@ -73,6 +73,7 @@ pub fn spawn_population(
                 },
                 state,
                 caps,
+                Finance::default(),
             ));
             id += 1;
         }

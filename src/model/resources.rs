@@ -47,6 +47,8 @@ pub struct ProductionSettings {
     pub investment_blocked_share: f64,
     /// Share of a day's output lost to a visit with nothing to report (无事不扰).
     pub no_problem_visit_cost: f64,
+    /// A financed firm invests 1/this of its unspent financing each day.
+    pub finance_spend_days: i64,
 }
 
 impl ProductionSettings {
@@ -235,6 +237,7 @@ impl ProductionSettings {
                 .collect(),
             investment_blocked_share: s.investment.blocked_share,
             no_problem_visit_cost: s.levers.campaign.no_problem_visit_cost_days,
+            finance_spend_days: i64::from(s.funds.spend_days),
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct Scenario {
     /// How firms innovate and transform without policy support.
     #[serde(default)]
     pub innovation: super::programmes::Innovation,
+    /// The city's funds, 先投后股 grants and 积分贷 loans, and how firms respond to money.
+    #[serde(default)]
+    pub funds: super::funds::Funds,
     /// Staff costs of the city's own programmes.
     #[serde(default)]
     pub costs: super::programmes::Costs,
@@ -238,6 +241,8 @@ pub struct Levers {
     pub revisits: Revisits,
     #[serde(default)]
     pub innovation: super::programmes::InnovationLevers,
+    #[serde(default)]
+    pub funds: super::funds::FundLevers,
 }
 
 /// `[levers.campaign]`: the visit campaign 进万企 (FACTS A1, A8, A9).
@@ -424,7 +429,7 @@ fn default_investment_share() -> f64 {
 }
 fn default_investment_years() -> BTreeMap<String, f64> {
     // 2024 calibrated to A13; the pipeline is assumed to stay at its 2024 level after.
-    [("2024", 1.455), ("2025", 1.455), ("2026", 1.455)]
+    [("2024", 1.42), ("2025", 1.42), ("2026", 1.42)]
         .into_iter()
         .map(|(y, m)| (y.to_owned(), m))
         .collect()

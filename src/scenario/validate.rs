@@ -174,6 +174,7 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     ] {
         p.non_negative(&format!("levers.innovation.{key}"), v);
     }
+    check_funds(&mut p, s);
     p.non_negative("costs.visit_yuan", s.costs.visit_yuan);
     p.non_negative(
         "costs.department_slot_day_yuan",
@@ -268,6 +269,111 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     p.0
 }
 
+/// Largest amount of money accepted anywhere, yuan: far beyond any city budget, and small
+/// enough that sums of many such amounts stay exact in `i64`.
+pub const MAX_YUAN: f64 = 1.0e15;
+
+/// `[funds]` and `[levers.funds]`.
+fn check_funds(p: &mut Checker, s: &Scenario) {
+    let f = &s.funds;
+    let chains: Vec<&str> = s.population.chains.keys().map(String::as_str).collect();
+    p.money("funds.chain_funds_total_yuan", f.chain_funds_total_yuan);
+    p.money("funds.s_fund_yuan", f.s_fund_yuan);
+    if !f.chain_fund_shares.is_empty() {
+        p.shares_map("funds.chain_fund_shares", &f.chain_fund_shares);
+        for name in f.chain_fund_shares.keys() {
+            p.known_chain(&format!("funds.chain_fund_shares.{name}"), name, &chains);
+        }
+    }
+    p.positive("funds.investment_period_years", f.investment_period_years);
+    for (tier, v) in tier_names().iter().zip(f.chain_deal_yuan.as_array()) {
+        p.money(&format!("funds.chain_deal_yuan.{tier}"), v);
+    }
+    for (tier, v) in tier_names().iter().zip(f.s_fund_deal_yuan.as_array()) {
+        p.money(&format!("funds.s_fund_deal_yuan.{tier}"), v);
+    }
+    p.non_negative("funds.finance_need_weight", f.finance_need_weight);
+    p.money(
+        "funds.early_max_value_added_yuan",
+        f.early_max_value_added_yuan,
+    );
+    for (i, name) in f.hard_tech_chains.iter().enumerate() {
+        let key = format!("funds.hard_tech_chains[{i}]");
+        p.known_chain(&key, name, &chains);
+        if f.hard_tech_chains[..i].contains(name) {
+            p.push(&key, format!("{name:?} is listed twice"));
+        }
+    }
+    p.money("funds.grant_yuan", f.grant_yuan);
+    if f.milestone_days == 0 {
+        p.push("funds.milestone_days", "must be at least 1 day");
+    }
+    p.non_negative("funds.milestone_growth", f.milestone_growth);
+    for (tier, v) in tier_names().iter().zip(f.loan_yuan.as_array()) {
+        p.money(&format!("funds.loan_yuan.{tier}"), v);
+    }
+    for (key, v) in [
+        ("loan_term_days", f.loan_term_days),
+        ("loan_payment_days", f.loan_payment_days),
+        ("spend_days", f.spend_days),
+    ] {
+        if v == 0 {
+            p.push(&format!("funds.{key}"), "must be at least 1 day");
+        }
+    }
+    p.unit_interval("funds.loan_rate", f.loan_rate);
+    p.unit_interval("funds.loan_recovery_share", f.loan_recovery_share);
+    for (key, v) in [
+        ("loan_uptake_per_year", f.loan_uptake_per_year),
+        ("subsidy_uptake_response", f.subsidy_uptake_response),
+        ("default_rate_per_year", f.default_rate_per_year),
+        ("default_per_open_problem", f.default_per_open_problem),
+        ("investment_per_yuan", f.investment_per_yuan),
+    ] {
+        p.non_negative(&format!("funds.{key}"), v);
+    }
+    p.positive("funds.default_points_half_life", f.default_points_half_life);
+
+    let l = &s.levers.funds;
+    for (name, w) in &l.chain_weights {
+        let key = format!("levers.funds.chain_weights.{name}");
+        p.known_chain(&key, name, &chains);
+        p.non_negative(&key, *w);
+    }
+    for (stage, v) in ["early", "growth", "mature"]
+        .iter()
+        .zip(l.stage_weights.as_array())
+    {
+        p.non_negative(&format!("levers.funds.stage_weights.{stage}"), v);
+    }
+    for (tier, v) in tier_names().iter().zip(l.tier_weights.as_array()) {
+        p.non_negative(&format!("levers.funds.tier_weights.{tier}"), v);
+    }
+    p.money("levers.funds.cap_per_firm_yuan", l.cap_per_firm_yuan);
+    if l.cadence_days == 0 {
+        p.push(
+            "levers.funds.cadence_days",
+            "must be at least 1 day between allocation rounds",
+        );
+    }
+    for (key, v) in [
+        ("early", l.s_fund_tilt.early),
+        ("small", l.s_fund_tilt.small),
+        ("hard_tech", l.s_fund_tilt.hard_tech),
+    ] {
+        p.non_negative(&format!("levers.funds.s_fund_tilt.{key}"), v);
+    }
+    p.money(
+        "levers.funds.grant_budget_yuan_per_year",
+        l.grant_budget_yuan_per_year,
+    );
+    p.unit_interval("levers.funds.loan_guarantee_share", l.loan_guarantee_share);
+    p.unit_interval(
+        "levers.funds.interest_subsidy_share",
+        l.interest_subsidy_share,
+    );
+}
+
 fn tier_names() -> [&'static str; 4] {
     ["leading", "key", "above_scale", "other"]
 }
@@ -346,6 +452,33 @@ impl Checker {
             return;
         }
         self.shares(key, v.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+
+    /// An amount of money: finite, ≥ 0 and at most `MAX_YUAN`.
+    fn money(&mut self, key: &str, v: f64) {
+        if self.finite(key, v) {
+            if v < 0.0 {
+                self.push(key, format!("must be ≥ 0 yuan, got {v}"));
+            } else if v > MAX_YUAN {
+                self.push(key, format!("must be at most {MAX_YUAN:e} yuan, got {v:e}"));
+            }
+        }
+    }
+
+    /// A name that must be one of the population's chains.
+    fn known_chain(&mut self, key: &str, name: &str, chains: &[&str]) {
+        if !chains.contains(&name) {
+            let near = crate::input::nearest(name, chains)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            self.push(
+                key,
+                format!(
+                    "{name:?} is not a chain of population.chains{near} (chains: {})",
+                    chains.join(", ")
+                ),
+            );
+        }
     }
 
     fn positive_per_tier(&mut self, key: &str, v: &PerTier<f64>) {

@@ -8,15 +8,23 @@
 //! | Service     | `escalate_tickets`  | overdue tickets are escalated (吹哨报到)                 |
 //! | Service     | `serve_tickets`     | departments start and finish tickets; re-visits are booked |
 //! | Innovation  | `transform_firms`   | diagnoses, digital workshops, smart factories, R&D, green |
+//! | Finance     | `invest_funds`      | on round days, chain funds and the S fund invest in firms |
+//! | Finance     | `award_grants`      | on round days, 先投后股 grants convert, lapse or are paid |
+//! | Finance     | `lend_on_points`    | 积分贷 payments and defaults; on round days, new loans   |
 //! | Production  | `produce`           | value added and investment per firm, with problem drag  |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
 //! triage is same-day, and today's production feels the drag of problems still open tonight
-//! and the growth of capabilities gained today.
+//! and the growth of capabilities gained today. Finance follows innovation so that points
+//! count today's capabilities, and precedes production so that money received today starts
+//! being invested today.
 
 mod escalation;
+mod funds;
+mod grants;
 mod innovation;
+mod loans;
 mod problems;
 mod production;
 mod service;
@@ -27,7 +35,10 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
 pub use escalation::escalate_tickets;
+pub use funds::invest_funds;
+pub use grants::award_grants;
 pub use innovation::transform_firms;
+pub use loans::lend_on_points;
 pub use problems::arise_problems;
 pub use production::produce;
 pub use service::serve_tickets;
@@ -42,6 +53,7 @@ pub enum Phase {
     Triage,
     Service,
     Innovation,
+    Finance,
     Production,
     Metrics,
 }
@@ -58,6 +70,7 @@ pub fn daily_schedule() -> Schedule {
             Phase::Triage,
             Phase::Service,
             Phase::Innovation,
+            Phase::Finance,
             Phase::Production,
             Phase::Metrics,
         )
@@ -71,6 +84,9 @@ pub fn daily_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Service),
         transform_firms.in_set(Phase::Innovation),
+        (invest_funds, award_grants, lend_on_points)
+            .chain()
+            .in_set(Phase::Finance),
         produce.in_set(Phase::Production),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));

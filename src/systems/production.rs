@@ -1,6 +1,7 @@
 //! Production: each firm's value added follows its trend, less a drag for every open problem,
 //! plus a daily shock; investment follows value added and the year's project pipeline, and
-//! waits while a land or finance problem is open.
+//! waits while a land or finance problem is open. A financed firm also invests the money it
+//! received from the city's funds, grants and loans.
 
 use bevy_ecs::prelude::*;
 
@@ -77,10 +78,22 @@ pub fn step_production(
     let investment = value_added * settings.investment_share * year_multiplier * (1.0 - held_back);
     DayOutput {
         value_added: whole_yuan(value_added),
-        investment: whole_yuan(investment),
+        investment: whole_yuan(investment) + spend_financing(state, settings.finance_spend_days),
         disturbance: whole_yuan(lost),
         open_problems: open,
     }
+}
+
+/// Invests a share 1/`spend_days` of the firm's unspent financing (rounded up, so the last
+/// yuan is spent too): on average, money is invested `spend_days` after it arrives.
+#[inline]
+fn spend_financing(state: &mut FirmState, spend_days: i64) -> i64 {
+    if state.finance_to_invest == 0 {
+        return 0;
+    }
+    let spend = (state.finance_to_invest + spend_days - 1) / spend_days;
+    state.finance_to_invest -= spend;
+    spend
 }
 
 /// Rounds a non-negative amount to whole yuan. `f64::round` is a libm call on baseline
@@ -104,6 +117,7 @@ mod tests {
             investment_year_multiplier: Default::default(),
             investment_blocked_share: 0.5,
             no_problem_visit_cost: 0.25,
+            finance_spend_days: 100,
         }
     }
 
@@ -146,6 +160,28 @@ mod tests {
         assert!(first.disturbance > 200_000 && first.disturbance < 260_000);
         assert_eq!(second.disturbance, 0);
         assert!(first.value_added < second.value_added);
+    }
+
+    #[test]
+    fn financing_is_invested_over_time_and_in_full() {
+        let (s, p) = (settings(), profile());
+        let mut plain = FirmState::default();
+        let mut financed = FirmState {
+            finance_to_invest: 1_000_000,
+            ..Default::default()
+        };
+        let (mut extra, mut first) = (0, 0);
+        for day in 0..5_000 {
+            let a = step_production(&mut plain, &p, &s, 1.0, 0.0);
+            let b = step_production(&mut financed, &p, &s, 1.0, 0.0);
+            if day == 0 {
+                first = b.investment - a.investment;
+            }
+            extra += b.investment - a.investment;
+        }
+        assert_eq!(first, 10_000, "1/100 of the money on the first day");
+        assert_eq!(extra, 1_000_000, "every yuan is invested");
+        assert_eq!(financed.finance_to_invest, 0);
     }
 
     #[test]
