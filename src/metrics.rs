@@ -6,6 +6,7 @@
 //! leap day of 2024 does not count as growth.
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use serde::Serialize;
 
 use crate::date::Date;
@@ -416,6 +417,17 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
 }
 
+/// The programmes' books and the ledger, read together by `record_metrics`.
+#[derive(SystemParam)]
+pub struct ProgrammeBooks<'w> {
+    innovation: Res<'w, InnovationCounts>,
+    ledger: Res<'w, Ledger>,
+    funds: Res<'w, FundBook>,
+    grants: Res<'w, GrantBook>,
+    loans: Res<'w, LoanBook>,
+    counts: Res<'w, FinanceCounts>,
+}
+
 // Append today's KPI row, after every other system has run.
 pub fn record_metrics(
     clock: Res<Clock>,
@@ -423,13 +435,7 @@ pub fn record_metrics(
     totals: Res<DayTotals>,
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
-    (innovation, ledger): (Res<InnovationCounts>, Res<Ledger>),
-    (funds, grants, loans, finance): (
-        Res<FundBook>,
-        Res<GrantBook>,
-        Res<LoanBook>,
-        Res<FinanceCounts>,
-    ),
+    programmes: ProgrammeBooks,
     mut log: ResMut<MetricsLog>,
 ) {
     let log = &mut *log;
@@ -439,6 +445,14 @@ pub fn record_metrics(
     let inv = *log.investment_prefix.last().expect("starts with 0") + totals.investment;
     log.investment_prefix.push(inv);
     let c = &*counters;
+    let ProgrammeBooks {
+        innovation,
+        ledger,
+        funds,
+        grants,
+        loans,
+        counts: finance,
+    } = programmes;
     let row = MetricsRow {
         day: clock.day,
         date: clock.date,

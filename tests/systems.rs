@@ -6,10 +6,13 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::RunSystemOnce;
 use reformsim::engine::Simulation;
 use reformsim::model::{
-    Campaign, Category, Clock, Counters, Departments, FirmState, TicketBook, Tier,
+    Campaign, Category, Clock, Counters, Departments, FinanceCounts, FirmState, FundBook,
+    FundSettings, Ledger, LoanBook, Programme, TicketBook, Tier,
 };
 use reformsim::scenario::Scenario;
-use reformsim::systems::{escalate_tickets, serve_tickets, triage_tickets, visit_firms};
+use reformsim::systems::{
+    escalate_tickets, invest_funds, lend_on_points, serve_tickets, triage_tickets, visit_firms,
+};
 
 /// Eight firms, all on the visit list, one department with room for one ticket at a time.
 fn tiny() -> Scenario {
@@ -185,4 +188,90 @@ fn overdue_tickets_are_escalated_and_jump_the_queue() {
             .iter()
             .all(|t| t.escalated && t.tier == Tier::Other)
     );
+}
+
+/// Runs a finance system on each day in `days`.
+fn run_on_days<M>(
+    world: &mut World,
+    days: std::ops::Range<u32>,
+    system: impl IntoSystem<(), (), M> + Copy,
+) {
+    for day in days {
+        set_day(world, day);
+        world.run_system_once(system).unwrap();
+    }
+}
+
+#[test]
+fn a_fund_invests_only_the_money_it_has() {
+    let mut sim = Simulation::new(&tiny(), 1);
+    let world = sim.world_mut();
+    let round = world.resource::<FundSettings>().start_day;
+    world.resource_mut::<FundSettings>().s_fund_deal = [3_000_000; 4];
+    {
+        let mut book = world.resource_mut::<FundBook>();
+        for fund in &mut book.funds {
+            fund.size = 10_000_000;
+        }
+        book.funds.last_mut().unwrap().accrued = 10_000_000;
+    }
+    set_day(world, round);
+    world.run_system_once(invest_funds).unwrap();
+    let book = world.resource::<FundBook>();
+    let s_fund = book.s_fund();
+    assert_eq!((s_fund.deals, s_fund.deployed), (3, 9_000_000));
+    assert!(
+        book.funds[..book.funds.len() - 1]
+            .iter()
+            .all(|f| f.deployed == 0),
+        "nothing accrued on the first round, so the chain funds wait"
+    );
+    assert_eq!(world.resource::<FinanceCounts>().firms_financed, 3);
+    assert!(sim.check_invariants().is_ok());
+}
+
+/// Every firm borrows on the first round (the next is far off); loans of 60 days pay
+/// interest every 30.
+fn lend_to_everyone(world: &mut World, default_rate: f64) -> u32 {
+    let mut s = world.resource_mut::<FundSettings>();
+    s.cadence = 1_000;
+    s.loan_min_points = 0;
+    s.loan_chance_per_round = 1.0;
+    s.loan = [1_000_000; 4];
+    s.loan_term_days = 60;
+    s.loan_payment_days = 30;
+    s.default_rate = default_rate;
+    s.start_day
+}
+
+#[test]
+fn loans_pay_interest_and_are_repaid_at_maturity() {
+    let mut sim = Simulation::new(&tiny(), 1);
+    let world = sim.world_mut();
+    let start = lend_to_everyone(world, 0.0);
+    run_on_days(world, start..start + 61, lend_on_points);
+    let book = world.resource::<LoanBook>();
+    assert_eq!(book.issued_yuan, 8_000_000, "one loan per firm");
+    assert_eq!(book.repaid_yuan, 8_000_000);
+    assert_eq!((book.outstanding_yuan, book.defaults), (0, 0));
+    // 4 % a year on 1 million for 30 days, 30 % of it subsidised: 986 yuan per payment.
+    let ledger = world.resource::<Ledger>();
+    assert_eq!(ledger.spent(Programme::InterestSubsidy), 8 * 2 * 986);
+    assert_eq!(ledger.spent(Programme::LoanLosses), 0);
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn a_default_books_the_guaranteed_share_of_the_loss() {
+    let mut sim = Simulation::new(&tiny(), 1);
+    let world = sim.world_mut();
+    let start = lend_to_everyone(world, 1.0e6);
+    run_on_days(world, start..start + 31, lend_on_points);
+    let book = world.resource::<LoanBook>();
+    assert_eq!((book.defaults, book.defaulted_yuan), (8, 8_000_000));
+    // Loss 70 % of the principal (30 % recovered), half of it guaranteed by the city.
+    let ledger = world.resource::<Ledger>();
+    assert_eq!(ledger.spent(Programme::LoanLosses), 8 * 350_000);
+    assert_eq!(ledger.spent(Programme::InterestSubsidy), 0);
+    assert!(sim.check_invariants().is_ok());
 }

@@ -152,7 +152,7 @@ impl FundSettings {
 
     /// Whether today is an allocation round: every `cadence` days from the start day.
     pub fn is_round(&self, day: u32) -> bool {
-        day >= self.start_day && (day - self.start_day) % self.cadence == 0
+        day >= self.start_day && (day - self.start_day).is_multiple_of(self.cadence)
     }
 
     /// A firm's innovation points (企业创新积分, B8), from what it has built up.
@@ -386,4 +386,68 @@ pub fn finance_firm(
 #[inline]
 pub fn selection_key(u: f64, weight: f64) -> f64 {
     u.ln() / weight
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> FundSettings {
+        let s: Scenario = toml::from_str("[scenario]\nname = \"t\"").unwrap();
+        FundSettings::from_scenario(&s)
+    }
+
+    fn profile(tier: Tier, chain: u8, value_added_per_year: f64) -> FirmProfile {
+        FirmProfile {
+            tier,
+            chain,
+            ownership: 0,
+            district: 0,
+            base_value_added: value_added_per_year / 365.0,
+            problem_chance: 0.0,
+        }
+    }
+
+    #[test]
+    fn points_add_up_what_a_firm_has_built() {
+        let s = settings();
+        assert_eq!(s.points(&Capabilities::default()), 0);
+        let all = Capabilities {
+            rd_institution: true,
+            stage: DigitalStage::SmartFactory,
+            green: true,
+        };
+        assert_eq!(s.points(&all), 40 + 40 + 20);
+    }
+
+    #[test]
+    fn stages_follow_tier_and_size() {
+        let s = settings();
+        assert_eq!(s.stage(&profile(Tier::Key, 0, 1e6)), Stage::Mature);
+        assert_eq!(s.stage(&profile(Tier::Other, 0, 1e6)), Stage::Early);
+        assert_eq!(s.stage(&profile(Tier::Other, 0, 1e7)), Stage::Growth);
+    }
+
+    #[test]
+    fn hard_tech_needs_a_hard_tech_chain() {
+        let s = settings();
+        // Chains sort by name: biomedicine (0) is hard tech, equipment_manufacturing (2) and
+        // food_and_light (3) are not.
+        assert!(s.is_hard_tech(&profile(Tier::Other, 0, 1e6), 0));
+        assert!(!s.is_hard_tech(&profile(Tier::Other, 3, 1e6), 100));
+    }
+
+    #[test]
+    fn the_default_hazard_halves_with_points_and_rises_with_problems() {
+        let s = settings();
+        let base = s.default_hazard(0, 0);
+        assert!((s.default_hazard(40, 0) - base / 2.0).abs() < 1e-12);
+        assert!((s.default_hazard(0, 2) - base * 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn heavier_firms_get_higher_keys_for_the_same_draw() {
+        assert!(selection_key(0.3, 2.0) > selection_key(0.3, 1.0));
+        assert_eq!(selection_key(0.0, 1.0), f64::NEG_INFINITY);
+    }
 }
