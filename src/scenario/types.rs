@@ -429,7 +429,7 @@ fn default_investment_share() -> f64 {
 }
 fn default_investment_years() -> BTreeMap<String, f64> {
     // 2024 calibrated to A13; the pipeline is assumed to stay at its 2024 level after.
-    [("2024", 1.42), ("2025", 1.42), ("2026", 1.42)]
+    [("2024", 1.415), ("2025", 1.415), ("2026", 1.415)]
         .into_iter()
         .map(|(y, m)| (y.to_owned(), m))
         .collect()
