@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::model::{Clock, Counters, DayTotals, Departments};
+use crate::model::{Clock, Counters, DayTotals, Departments, LandBook, MILLI_MU_PER_MU, Parks};
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
 /// seeds files.
@@ -112,6 +112,36 @@ pub const KPIS: &[Kpi] = &[
         unit: "yuan",
         description: "output lost to visits with nothing to report, cumulative",
     },
+    Kpi {
+        key: "land_occupancy",
+        unit: "%",
+        description: "park land held by firms, % of all park land (B1, B4)",
+    },
+    Kpi {
+        key: "value_added_per_mu",
+        unit: "yuan/mu/year",
+        description: "above-scale value added of firms holding land, per mu they hold, annualised (亩均, B4)",
+    },
+    Kpi {
+        key: "mean_days_to_obtain_land",
+        unit: "days",
+        description: "mean days from a request for space to its grant, over granted requests, cumulative (B3)",
+    },
+    Kpi {
+        key: "standard_factory_occupancy",
+        unit: "%",
+        description: "standard-factory floor space occupied, % of the stock (B3, B4)",
+    },
+    Kpi {
+        key: "land_requests_waiting",
+        unit: "requests",
+        description: "requests for land or floor space waiting in the parks' queues",
+    },
+    Kpi {
+        key: "land_reclaimed_mu",
+        unit: "mu",
+        description: "land reclaimed from low-scoring firms by 亩均 evaluations, cumulative (B4)",
+    },
 ];
 
 /// The KPI with this key.
@@ -142,6 +172,12 @@ pub struct MetricsRow {
     pub investment_yuan: i64,
     pub investment_growth_ytd: Option<f64>,
     pub disturbance_cost_yuan: i64,
+    pub land_occupancy: Option<f64>,
+    pub value_added_per_mu: Option<f64>,
+    pub mean_days_to_obtain_land: Option<f64>,
+    pub standard_factory_occupancy: Option<f64>,
+    pub land_requests_waiting: u64,
+    pub land_reclaimed_mu: f64,
 }
 
 impl MetricsRow {
@@ -166,6 +202,12 @@ impl MetricsRow {
             "investment_yuan" => self.investment_yuan as f64,
             "investment_growth_ytd" => self.investment_growth_ytd?,
             "disturbance_cost_yuan" => self.disturbance_cost_yuan as f64,
+            "land_occupancy" => self.land_occupancy?,
+            "value_added_per_mu" => self.value_added_per_mu?,
+            "mean_days_to_obtain_land" => self.mean_days_to_obtain_land?,
+            "standard_factory_occupancy" => self.standard_factory_occupancy?,
+            "land_requests_waiting" => self.land_requests_waiting as f64,
+            "land_reclaimed_mu" => self.land_reclaimed_mu,
             _ => return None,
         })
     }
@@ -213,14 +255,24 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
 }
 
 // Append today's KPI row, after every other system has run.
+#[allow(clippy::too_many_arguments)]
 pub fn record_metrics(
     clock: Res<Clock>,
     counters: Res<Counters>,
     totals: Res<DayTotals>,
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
+    parks: Res<Parks>,
+    land: Res<LandBook>,
     mut log: ResMut<MetricsLog>,
 ) {
+    let (mut land_total, mut land_free, mut floor_total, mut floor_used) = (0u64, 0u64, 0u64, 0u64);
+    for p in &parks.list {
+        land_total += p.land_total;
+        land_free += p.land_available;
+        floor_total += p.floor_total;
+        floor_used += p.floor_occupied;
+    }
     let log = &mut *log;
     let va =
         *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
@@ -250,6 +302,16 @@ pub fn record_metrics(
         investment_yuan: totals.investment,
         investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date),
         disturbance_cost_yuan: c.disturbance_cost_yuan,
+        land_occupancy: percent(land_total - land_free, land_total),
+        value_added_per_mu: (land.above_scale_land_milli_mu > 0).then(|| {
+            land.va_above_scale_on_land as f64 * 365.0
+                / (land.above_scale_land_milli_mu as f64 / MILLI_MU_PER_MU)
+        }),
+        mean_days_to_obtain_land: (land.requests_granted > 0)
+            .then(|| land.days_to_obtain_sum as f64 / land.requests_granted as f64),
+        standard_factory_occupancy: percent(floor_used, floor_total),
+        land_requests_waiting: parks.waiting() as u64,
+        land_reclaimed_mu: land.reclaimed_milli_mu as f64 / MILLI_MU_PER_MU,
     };
     log.rows.push(row);
 }
@@ -281,6 +343,12 @@ mod tests {
             investment_yuan: 16,
             investment_growth_ytd: Some(17.0),
             disturbance_cost_yuan: 18,
+            land_occupancy: Some(19.0),
+            value_added_per_mu: Some(20.0),
+            mean_days_to_obtain_land: Some(21.0),
+            standard_factory_occupancy: Some(22.0),
+            land_requests_waiting: 23,
+            land_reclaimed_mu: 24.0,
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

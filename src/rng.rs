@@ -29,6 +29,10 @@ pub enum Purpose {
     Revisit = 7,
     /// Seeds of replicates, per replicate index.
     Replicate = 8,
+    /// A firm's park and initial land or floor space, per firm.
+    Land = 9,
+    /// The supply mode of a firm's request for space, per firm and day.
+    LandRequest = 10,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

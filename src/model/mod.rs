@@ -2,10 +2,12 @@
 //! campaign, triage and departments keep. Behaviour lives in `crate::systems`.
 
 mod components;
+mod land;
 mod population;
 mod resources;
 
 pub use components::*;
+pub use land::*;
 pub use population::spawn_population;
 pub use resources::*;
 
