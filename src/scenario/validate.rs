@@ -292,7 +292,11 @@ fn validate_land(p: &mut Checker, s: &Scenario) {
         let mut seen = std::collections::BTreeSet::new();
         for m in &offers {
             if !seen.insert(*m) {
-                p.push(&key, format!("{m:?} is listed twice"));
+                let name = serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                p.push(&key, format!("`{name}` is listed twice"));
             }
         }
     }

@@ -168,7 +168,8 @@ mod tests {
         let (s, p) = (settings(), profile());
         let mut free = FirmState::default();
         let mut capped = FirmState {
-            space_log_cap: 0.0,
+            // Output already well above what its space supports.
+            space_log_cap: -1.0,
             latent: [1, 0, 0, 0, 0, 0, 0],
             ..Default::default()
         };
@@ -177,7 +178,7 @@ mod tests {
             step_production(&mut capped, &p, &s, 1.0, 0.0);
         }
         assert!((free.log_level - 0.05).abs() < 1e-9);
-        // At the cap from day 1: no trend, but the drag of its open problem still applies.
+        // Above the cap all year: no trend, but the drag of its open problem still applies.
         assert!(
             (capped.log_level + 0.03).abs() < 1e-9,
             "{}",
