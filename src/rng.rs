@@ -33,6 +33,10 @@ pub enum Purpose {
     Capabilities = 20,
     /// Innovation and transformation steps, per firm and day.
     Innovation = 21,
+    /// A firm's park and initial land or floor space, per firm.
+    Land = 9,
+    /// The supply mode of a firm's request for space, per firm and day.
+    LandRequest = 10,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

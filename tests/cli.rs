@@ -143,6 +143,12 @@ const HOSTILE: &[(&str, usize, &str)] = &[
     ("nan.toml", 5, "production.trend_growth"),
     ("missing-category.toml", 4, "departments"),
     ("bad-timeline.toml", 5, "timeline[0].date"),
+    ("land-mix-not-summing.toml", 5, "levers.land.supply_mix"),
+    (
+        "land-expand-above-request.toml",
+        5,
+        "land.expand_to_utilisation",
+    ),
     ("malformed.toml", 1, ""),
     ("empty.toml", 1, ""),
     ("missing-scenario-section.toml", 1, ""),

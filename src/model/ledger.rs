@@ -20,10 +20,12 @@ pub enum Programme {
     RdGrants = 5,
     /// Awards for green-manufacturing demonstration units (B12).
     GreenAwards = 6,
+    /// Construction of new standard-factory floor space (B3).
+    StandardFactories = 7,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 7;
+pub const PROGRAMMES: usize = 8;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -34,6 +36,7 @@ impl Programme {
         Programme::SmartFactorySubsidy,
         Programme::RdGrants,
         Programme::GreenAwards,
+        Programme::StandardFactories,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Programme {
             "smart_factory_subsidy",
             "rd_grants",
             "green_awards",
+            "standard_factories",
         ][self as usize]
     }
 }
@@ -83,6 +87,7 @@ impl Ledger {
 pub struct StaffCosts {
     pub visit: f64,
     pub department_slot_day: f64,
+    pub standard_factory_m2: f64,
 }
 
 impl StaffCosts {
@@ -90,6 +95,7 @@ impl StaffCosts {
         StaffCosts {
             visit: s.costs.visit_yuan,
             department_slot_day: s.costs.department_slot_day_yuan,
+            standard_factory_m2: s.costs.standard_factory_build_yuan_per_m2,
         }
     }
 }

@@ -3,12 +3,14 @@
 
 mod components;
 mod innovation;
+mod land;
 mod ledger;
 mod population;
 mod resources;
 
 pub use components::*;
 pub use innovation::*;
+pub use land::*;
 pub use ledger::*;
 pub use population::spawn_population;
 pub use resources::*;

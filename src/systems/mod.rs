@@ -8,15 +8,27 @@
 //! | Service     | `escalate_tickets`  | overdue tickets are escalated (吹哨报到)                 |
 //! | Service     | `serve_tickets`     | departments start and finish tickets; re-visits are booked |
 //! | Innovation  | `transform_firms`   | diagnoses, digital workshops, smart factories, R&D, green |
-//! | Production  | `produce`           | value added and investment per firm, with problem drag  |
+//! | Production  | `produce`           | value added and investment per firm, with problem drag and the space cap |
+//! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
+//! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
+//! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
+//! | Land        | `request_land`      | firms that have outgrown their space queue a request    |
+//! | Land        | `grant_land`        | parks grant requests whose lead time has passed, if they have the space |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
 //! triage is same-day, and today's production feels the drag of problems still open tonight
 //! and the growth of capabilities gained today.
+//! Land runs after Production so that the 亩均 score and requests read today's output, and
+//! space granted today lifts the cap from tomorrow's production (production is never
+//! computed against half-updated stocks). Within Land, land comes back to the parks
+//! (reclaimed, then expired leases, then new floor space) before requests are queued and
+//! granted, so that a request can use it the same day.
 
 mod escalation;
 mod innovation;
+mod land;
+mod land_evaluation;
 mod problems;
 mod production;
 mod service;
@@ -28,6 +40,11 @@ use bevy_ecs::schedule::SingleThreadedExecutor;
 
 pub use escalation::escalate_tickets;
 pub use innovation::transform_firms;
+pub use land::{
+    build_standard_factories, grant_land, passes_mu_test, request_land, settle_land_contracts,
+    value_added_per_mu,
+};
+pub use land_evaluation::evaluate_land_use;
 pub use problems::arise_problems;
 pub use production::produce;
 pub use service::serve_tickets;
@@ -43,6 +60,7 @@ pub enum Phase {
     Service,
     Innovation,
     Production,
+    Land,
     Metrics,
 }
 
@@ -59,6 +77,7 @@ pub fn daily_schedule() -> Schedule {
             Phase::Service,
             Phase::Innovation,
             Phase::Production,
+            Phase::Land,
             Phase::Metrics,
         )
             .chain(),
@@ -72,6 +91,15 @@ pub fn daily_schedule() -> Schedule {
             .in_set(Phase::Service),
         transform_firms.in_set(Phase::Innovation),
         produce.in_set(Phase::Production),
+        (
+            evaluate_land_use,
+            settle_land_contracts,
+            build_standard_factories,
+            request_land,
+            grant_land,
+        )
+            .chain()
+            .in_set(Phase::Land),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));
     schedule
