@@ -158,6 +158,29 @@ fn less_department_capacity_leaves_more_tickets_open() {
 }
 
 #[test]
+fn more_department_capacity_resolves_more_tickets_sooner() {
+    let mut base = common::small_city().scenario;
+    for d in &mut base.departments {
+        d.capacity = 3;
+    }
+    let mut more = base.clone();
+    for d in &mut more.departments {
+        d.capacity *= 2;
+    }
+    let date = "2024-10-15";
+    let (b, m) = (
+        mean_kpi(&base, "resolution_rate", date),
+        mean_kpi(&more, "resolution_rate", date),
+    );
+    assert!(m > b, "resolution rate {m} % vs {b} %");
+    let (b, m) = (
+        mean_kpi(&base, "mean_days_to_resolve", date),
+        mean_kpi(&more, "mean_days_to_resolve", date),
+    );
+    assert!(m < b, "days to resolve {m} vs {b}");
+}
+
+#[test]
 fn faster_escalation_resolves_sooner() {
     let base = common::small_city().scenario;
     let mut thin = base.clone();
@@ -264,6 +287,7 @@ fn no_campaign_resolves_nothing_and_grows_less_than_the_baseline() {
     assert_eq!(rb.tickets_resolved, 0);
     assert!(ra.open_problems < rb.open_problems);
     assert!(ra.value_added_yuan > rb.value_added_yuan);
+    assert!(ra.value_added_growth_ytd.unwrap() > rb.value_added_growth_ytd.unwrap());
 }
 
 /// The small city run to the end of 2026, when the B11 targets fall due.
