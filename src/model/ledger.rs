@@ -39,6 +39,26 @@ impl Programme {
         Programme::StandardFactories,
     ];
 
+    /// The KPIs this programme's money is meant to move: a KPI's cost per unit of change
+    /// sets the outlays of these programmes against it (docs/MODEL.md §11).
+    pub fn serves(self) -> &'static [&'static str] {
+        match self {
+            Programme::Visits => &[
+                "firms_visited",
+                "tickets_collected",
+                "tickets_resolved",
+                "tickets_revisited",
+            ],
+            Programme::Departments => &["tickets_resolved"],
+            Programme::Diagnosis => &["transformation_coverage"],
+            Programme::WorkshopSubsidy => &["digital_workshops_new"],
+            Programme::SmartFactorySubsidy => &["smart_factories_new"],
+            Programme::RdGrants => &["rd_institution_share", "rd_institutions_new"],
+            Programme::GreenAwards => &["green_units_new"],
+            Programme::StandardFactories => &["standard_factory_occupancy"],
+        }
+    }
+
     pub fn name(self) -> &'static str {
         [
             "visits",
