@@ -37,6 +37,8 @@ pub enum Purpose {
     Land = 9,
     /// The supply mode of a firm's request for space, per firm and day.
     LandRequest = 10,
+    /// Sampled sweep design points, per point and parameter (`sweep::design`).
+    SweepDesign = 40,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
