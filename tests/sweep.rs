@@ -106,10 +106,15 @@ fn three_shards_merge_into_the_same_bytes() {
             &["--shard", &format!("{i}/3"), "--jobs", "1"],
         );
     }
+    assert_merges_to_reference(shards.path());
+}
+
+/// Merges the shards in `dir` and compares the result with the unsharded reference.
+fn assert_merges_to_reference(dir: &Path) {
     let merged = tempfile::tempdir().unwrap();
     reformsim()
-        .args(["merge"])
-        .arg(shards.path())
+        .arg("merge")
+        .arg(dir)
         .arg("--out")
         .arg(merged.path())
         .assert()
@@ -141,17 +146,8 @@ fn slurm_and_kubernetes_indices_pick_the_same_shards() {
             .assert()
             .success();
     }
-    for dir in [slurm.path(), k8s.path()] {
-        let merged = tempfile::tempdir().unwrap();
-        reformsim()
-            .arg("merge")
-            .arg(dir)
-            .arg("--out")
-            .arg(merged.path())
-            .assert()
-            .success();
-        assert_same(merged.path(), &reference());
-    }
+    assert_merges_to_reference(slurm.path());
+    assert_merges_to_reference(k8s.path());
 }
 
 #[test]
