@@ -11,8 +11,9 @@ use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
     CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, Finance, FinanceCounts,
-    FirmState, FundBook, FundSettings, GrantBook, InnovationSettings, Ledger, LoanBook,
-    ProblemSettings, ProductionSettings, Programme, RunSeed, ServiceLevers, StaffCosts, TicketBook,
+    FirmLand, FirmState, FundBook, FundSettings, GrantBook, InnovationSettings, LandAccounts,
+    LandBook, LandPolicy, LandSettings, Ledger, LoanBook, NO_PARK, Parks, ProblemSettings,
+    ProductionSettings, Programme, RunSeed, ServiceLevers, StaffCosts, TicketBook,
     lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
@@ -45,7 +46,8 @@ impl Simulation {
         let days = horizon_days(s);
         let campaign_start = s.levers.campaign.start.days_since(start).max(0) as u32;
         let mut world = World::new();
-        let (campaign, innovation_counts) = spawn_population(&mut world, s, seed, campaign_start);
+        let (campaign, innovation_counts, parks) =
+            spawn_population(&mut world, s, seed, campaign_start);
         world.insert_resource(campaign);
         world.insert_resource(innovation_counts);
         world.insert_resource(InnovationSettings::from_scenario(s));
@@ -56,6 +58,11 @@ impl Simulation {
         world.insert_resource(LoanBook::default());
         world.insert_resource(FinanceCounts::default());
         world.insert_resource(StaffCosts::from_scenario(s));
+        world.insert_resource(parks);
+        world.insert_resource(LandSettings::from_scenario(s));
+        world.insert_resource(LandPolicy::from_scenario(s));
+        world.insert_resource(LandBook::default());
+        world.insert_resource(LandAccounts::default());
         world.insert_resource(Clock {
             day: 0,
             date: start,
@@ -178,12 +185,10 @@ impl Simulation {
                 "firms hold {held_by_firms} open tickets but the pipeline holds {open}"
             ));
         }
+        self.check_land()?;
         self.check_finance()
     }
 
-    /// Checks the money of the finance programmes: no fund invests beyond its size, the
-    /// firms hold exactly the equity the funds invested, grants and loans are conserved, and
-    /// the ledger's outlays match what the books say was lost.
     fn check_finance(&mut self) -> Result<(), String> {
         let (equity, with_loan, financed) = {
             let mut q = self.world.query::<&Finance>();
@@ -258,13 +263,62 @@ impl Simulation {
         }
         Ok(())
     }
+
+    /// Checks that land is conserved in every park (available + held by its firms = total),
+    /// that floor space occupied is what its firms rent and at most the park's total, and
+    /// that each waiting request belongs to a firm marked as waiting.
+    pub fn check_land(&mut self) -> Result<(), String> {
+        let mut q = self.world.query::<&FirmLand>();
+        let parks = self.world.resource::<Parks>();
+        let n = parks.list.len();
+        let mut land = vec![0u64; n];
+        let mut floor = vec![0u64; n];
+        let mut pending = 0usize;
+        for l in q.iter(&self.world) {
+            if l.park == NO_PARK {
+                if l.land_milli_mu != 0 || l.floor_m2 != 0 || l.pending {
+                    return Err("a firm outside the parks holds park space".to_owned());
+                }
+                continue;
+            }
+            let p = usize::from(l.park);
+            if p >= n {
+                return Err(format!("a firm is in park {p} of {n}"));
+            }
+            land[p] += l.land_milli_mu;
+            floor[p] += l.floor_m2;
+            pending += usize::from(l.pending);
+        }
+        for (i, park) in parks.list.iter().enumerate() {
+            if park.land_available + land[i] != park.land_total {
+                return Err(format!(
+                    "park {i}: land not conserved: available {} + held {} ≠ total {} (milli-mu)",
+                    park.land_available, land[i], park.land_total
+                ));
+            }
+            if park.floor_occupied != floor[i] || park.floor_occupied > park.floor_total {
+                return Err(format!(
+                    "park {i}: floor space occupied {} m², firms rent {} m², total {} m²",
+                    park.floor_occupied, floor[i], park.floor_total
+                ));
+            }
+        }
+        if pending != parks.waiting() {
+            return Err(format!(
+                "{pending} firms wait for space but the queues hold {} requests",
+                parks.waiting()
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Puts a scenario's daily levers into the world (a timeline change): the service levers,
 /// innovation support, the funds' allocation levers, the visit teams' capacity, the cost of an
-/// empty visit and each department's capacity and service time. Queues and tickets in service
-/// carry on as they are; funds keep what they have accrued and invested; loans and grants run
-/// on.
+/// empty visit, each department's capacity and service time, and the land levers. Queues,
+/// tickets in service, waiting land requests (with the lead time they were given) and land
+/// contracts carry on as they are; funds keep what they have accrued and invested; loans and
+/// grants run on.
 fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(ServiceLevers::from_scenario(s));
     world.insert_resource(InnovationSettings::from_scenario(s));
@@ -273,6 +327,7 @@ fn set_levers(world: &mut World, s: &Scenario) {
     world
         .resource_mut::<ProductionSettings>()
         .no_problem_visit_cost = s.levers.campaign.no_problem_visit_cost_days;
+    world.insert_resource(LandPolicy::from_scenario(s));
     let mut departments = world.resource_mut::<Departments>();
     for (state, d) in departments.list.iter_mut().zip(&s.departments) {
         state.capacity = d.capacity;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::model::{
     Clock, Counters, DayTotals, Departments, FinanceCounts, FundBook, GrantBook, InnovationCounts,
-    Ledger, LoanBook, PROGRAMMES, Programme,
+    LandBook, Ledger, LoanBook, MILLI_MU_PER_MU, PROGRAMMES, Parks, Programme,
 };
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
@@ -115,6 +115,36 @@ pub const KPIS: &[Kpi] = &[
         key: "disturbance_cost_yuan",
         unit: "yuan",
         description: "output lost to visits with nothing to report, cumulative",
+    },
+    Kpi {
+        key: "land_occupancy",
+        unit: "%",
+        description: "park land held by firms, % of all park land (B1, B4)",
+    },
+    Kpi {
+        key: "value_added_per_mu",
+        unit: "yuan/mu/year",
+        description: "above-scale value added of firms holding land, per mu they hold, annualised (亩均, B4)",
+    },
+    Kpi {
+        key: "mean_days_to_obtain_land",
+        unit: "days",
+        description: "mean days from a request for space to its grant, over granted requests, cumulative (B3)",
+    },
+    Kpi {
+        key: "standard_factory_occupancy",
+        unit: "%",
+        description: "standard-factory floor space occupied, % of the stock (B3, B4)",
+    },
+    Kpi {
+        key: "land_requests_waiting",
+        unit: "requests",
+        description: "requests for land or floor space waiting in the parks' queues",
+    },
+    Kpi {
+        key: "land_reclaimed_mu",
+        unit: "mu",
+        description: "land reclaimed from low-scoring firms by 亩均 evaluations, cumulative (B4)",
     },
     Kpi {
         key: "rd_institution_share",
@@ -252,19 +282,24 @@ pub const KPIS: &[Kpi] = &[
         description: "outlays on the green awards programme, cumulative",
     },
     Kpi {
+        key: "cost_standard_factories_yuan",
+        unit: "yuan",
+        description: "outlays on building standard-factory floor space, cumulative",
+    },
+    Kpi {
         key: "cost_fund_grants_yuan",
         unit: "yuan",
-        description: "outlays on the fund grants programme, cumulative",
+        description: "outlays on 先投后股 grants that did not convert to equity, cumulative",
     },
     Kpi {
         key: "cost_loan_losses_yuan",
         unit: "yuan",
-        description: "outlays on the loan losses programme, cumulative",
+        description: "outlays on the city's guaranteed share of 积分贷 losses, cumulative",
     },
     Kpi {
         key: "cost_interest_subsidy_yuan",
         unit: "yuan",
-        description: "outlays on the interest subsidy programme, cumulative",
+        description: "outlays on interest subsidies on 积分贷 loans, cumulative",
     },
 ];
 
@@ -296,6 +331,12 @@ pub struct MetricsRow {
     pub investment_yuan: i64,
     pub investment_growth_ytd: Option<f64>,
     pub disturbance_cost_yuan: i64,
+    pub land_occupancy: Option<f64>,
+    pub value_added_per_mu: Option<f64>,
+    pub mean_days_to_obtain_land: Option<f64>,
+    pub standard_factory_occupancy: Option<f64>,
+    pub land_requests_waiting: u64,
+    pub land_reclaimed_mu: f64,
     pub rd_institution_share: Option<f64>,
     pub transformation_coverage: Option<f64>,
     pub digital_workshops_new: u64,
@@ -342,6 +383,12 @@ impl MetricsRow {
             "investment_yuan" => self.investment_yuan as f64,
             "investment_growth_ytd" => self.investment_growth_ytd?,
             "disturbance_cost_yuan" => self.disturbance_cost_yuan as f64,
+            "land_occupancy" => self.land_occupancy?,
+            "value_added_per_mu" => self.value_added_per_mu?,
+            "mean_days_to_obtain_land" => self.mean_days_to_obtain_land?,
+            "standard_factory_occupancy" => self.standard_factory_occupancy?,
+            "land_requests_waiting" => self.land_requests_waiting as f64,
+            "land_reclaimed_mu" => self.land_reclaimed_mu,
             "rd_institution_share" => self.rd_institution_share?,
             "transformation_coverage" => self.transformation_coverage?,
             "digital_workshops_new" => self.digital_workshops_new as f64,
@@ -417,11 +464,9 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
 }
 
-/// The programmes' books and the ledger, read together by `record_metrics`.
+/// The finance programmes' books, read together by `record_metrics`.
 #[derive(SystemParam)]
-pub struct ProgrammeBooks<'w> {
-    innovation: Res<'w, InnovationCounts>,
-    ledger: Res<'w, Ledger>,
+pub struct FinanceBooks<'w> {
     funds: Res<'w, FundBook>,
     grants: Res<'w, GrantBook>,
     loans: Res<'w, LoanBook>,
@@ -429,15 +474,31 @@ pub struct ProgrammeBooks<'w> {
 }
 
 // Append today's KPI row, after every other system has run.
+#[allow(clippy::too_many_arguments)]
 pub fn record_metrics(
     clock: Res<Clock>,
     counters: Res<Counters>,
     totals: Res<DayTotals>,
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
-    programmes: ProgrammeBooks,
+    (innovation, ledger): (Res<InnovationCounts>, Res<Ledger>),
+    (parks, land): (Res<Parks>, Res<LandBook>),
+    finance: FinanceBooks,
     mut log: ResMut<MetricsLog>,
 ) {
+    let FinanceBooks {
+        funds,
+        grants,
+        loans,
+        counts: finance,
+    } = finance;
+    let (mut land_total, mut land_free, mut floor_total, mut floor_used) = (0u64, 0u64, 0u64, 0u64);
+    for p in &parks.list {
+        land_total += p.land_total;
+        land_free += p.land_available;
+        floor_total += p.floor_total;
+        floor_used += p.floor_occupied;
+    }
     let log = &mut *log;
     let va =
         *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
@@ -445,14 +506,6 @@ pub fn record_metrics(
     let inv = *log.investment_prefix.last().expect("starts with 0") + totals.investment;
     log.investment_prefix.push(inv);
     let c = &*counters;
-    let ProgrammeBooks {
-        innovation,
-        ledger,
-        funds,
-        grants,
-        loans,
-        counts: finance,
-    } = programmes;
     let row = MetricsRow {
         day: clock.day,
         date: clock.date,
@@ -499,6 +552,16 @@ pub fn record_metrics(
         loan_defaults: loans.defaults,
         fiscal_cost_yuan: ledger.total(),
         costs: Programme::ALL.map(|p| ledger.spent(p)),
+        land_occupancy: percent(land_total - land_free, land_total),
+        value_added_per_mu: (land.above_scale_land_milli_mu > 0).then(|| {
+            land.va_above_scale_on_land as f64 * 365.0
+                / (land.above_scale_land_milli_mu as f64 / MILLI_MU_PER_MU)
+        }),
+        mean_days_to_obtain_land: (land.requests_granted > 0)
+            .then(|| land.days_to_obtain_sum as f64 / land.requests_granted as f64),
+        standard_factory_occupancy: percent(floor_used, floor_total),
+        land_requests_waiting: parks.waiting() as u64,
+        land_reclaimed_mu: land.reclaimed_milli_mu as f64 / MILLI_MU_PER_MU,
     };
     log.rows.push(row);
 }
@@ -530,27 +593,33 @@ mod tests {
             investment_yuan: 16,
             investment_growth_ytd: Some(17.0),
             disturbance_cost_yuan: 18,
-            rd_institution_share: Some(19.0),
-            transformation_coverage: Some(20.0),
-            digital_workshops_new: 21,
-            smart_factories_new: 22,
-            green_units_new: 23,
-            rd_institutions_new: 24,
-            fund_size_yuan: 25,
-            fund_deployed_yuan: 26,
-            fund_hard_tech_share: Some(27.0),
-            s_fund_deployed_yuan: 28,
-            s_fund_small_share: Some(29.0),
-            s_fund_hard_tech_share: Some(30.0),
-            firms_financed: 31,
-            finance_problems_relieved: 32,
-            grants_paid_yuan: 33,
-            grants_converted_yuan: 34,
-            loans_issued_yuan: 35,
-            loans_outstanding_yuan: 36,
-            loan_defaults: 37,
-            fiscal_cost_yuan: 38,
-            costs: std::array::from_fn(|i| 39 + i as i64),
+            land_occupancy: Some(19.0),
+            value_added_per_mu: Some(20.0),
+            mean_days_to_obtain_land: Some(21.0),
+            standard_factory_occupancy: Some(22.0),
+            land_requests_waiting: 23,
+            land_reclaimed_mu: 24.0,
+            rd_institution_share: Some(25.0),
+            transformation_coverage: Some(26.0),
+            digital_workshops_new: 27,
+            smart_factories_new: 28,
+            green_units_new: 29,
+            rd_institutions_new: 30,
+            fund_size_yuan: 31,
+            fund_deployed_yuan: 32,
+            fund_hard_tech_share: Some(33.0),
+            s_fund_deployed_yuan: 34,
+            s_fund_small_share: Some(35.0),
+            s_fund_hard_tech_share: Some(36.0),
+            firms_financed: 37,
+            finance_problems_relieved: 38,
+            grants_paid_yuan: 39,
+            grants_converted_yuan: 40,
+            loans_issued_yuan: 41,
+            loans_outstanding_yuan: 42,
+            loan_defaults: 43,
+            fiscal_cost_yuan: 44,
+            costs: std::array::from_fn(|i| 45 + i as i64),
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

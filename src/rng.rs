@@ -33,6 +33,10 @@ pub enum Purpose {
     Capabilities = 20,
     /// Innovation and transformation steps, per firm and day.
     Innovation = 21,
+    /// A firm's park and initial land or floor space, per firm.
+    Land = 9,
+    /// The supply mode of a firm's request for space, per firm and day.
+    LandRequest = 10,
     /// Fund deal selection keys (chain fund, S fund), per firm and round day.
     FundDeals = 30,
     /// 先投后股 grant selection key, per firm and round day.
@@ -41,6 +45,8 @@ pub enum Purpose {
     Loans = 32,
     /// Whether a borrower defaults, per firm and payment day.
     LoanDefaults = 33,
+    /// Sampled sweep design points, per point and parameter (`sweep::design`).
+    SweepDesign = 40,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -20,17 +20,19 @@ pub enum Programme {
     RdGrants = 5,
     /// Awards for green-manufacturing demonstration units (B12).
     GreenAwards = 6,
+    /// Construction of new standard-factory floor space (B3).
+    StandardFactories = 7,
     /// 先投后股 grants that did not convert to equity (B7). Fund equity and converted grants
     /// are investments of the city's capital, not outlays.
-    FundGrants = 7,
+    FundGrants = 8,
     /// The city's guaranteed share of 积分贷 loan losses (B8).
-    LoanLosses = 8,
+    LoanLosses = 9,
     /// Interest subsidies (贴息) on 积分贷 loans (B8).
-    InterestSubsidy = 9,
+    InterestSubsidy = 10,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 10;
+pub const PROGRAMMES: usize = 11;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -41,10 +43,35 @@ impl Programme {
         Programme::SmartFactorySubsidy,
         Programme::RdGrants,
         Programme::GreenAwards,
+        Programme::StandardFactories,
         Programme::FundGrants,
         Programme::LoanLosses,
         Programme::InterestSubsidy,
     ];
+
+    /// The KPIs this programme's money is meant to move: a KPI's cost per unit of change
+    /// sets the outlays of these programmes against it (docs/MODEL.md §11).
+    pub fn serves(self) -> &'static [&'static str] {
+        match self {
+            Programme::Visits => &[
+                "firms_visited",
+                "tickets_collected",
+                "tickets_resolved",
+                "tickets_revisited",
+            ],
+            Programme::Departments => &["tickets_resolved"],
+            Programme::Diagnosis => &["transformation_coverage"],
+            Programme::WorkshopSubsidy => &["digital_workshops_new"],
+            Programme::SmartFactorySubsidy => &["smart_factories_new"],
+            Programme::RdGrants => &["rd_institution_share", "rd_institutions_new"],
+            Programme::GreenAwards => &["green_units_new"],
+            Programme::StandardFactories => &["standard_factory_occupancy"],
+            Programme::FundGrants => &["grants_converted_yuan", "firms_financed"],
+            Programme::LoanLosses | Programme::InterestSubsidy => {
+                &["loans_issued_yuan", "firms_financed"]
+            }
+        }
+    }
 
     pub fn name(self) -> &'static str {
         [
@@ -55,6 +82,7 @@ impl Programme {
             "smart_factory_subsidy",
             "rd_grants",
             "green_awards",
+            "standard_factories",
             "fund_grants",
             "loan_losses",
             "interest_subsidy",
@@ -96,6 +124,7 @@ impl Ledger {
 pub struct StaffCosts {
     pub visit: f64,
     pub department_slot_day: f64,
+    pub standard_factory_m2: f64,
 }
 
 impl StaffCosts {
@@ -103,6 +132,7 @@ impl StaffCosts {
         StaffCosts {
             visit: s.costs.visit_yuan,
             department_slot_day: s.costs.department_slot_day_yuan,
+            standard_factory_m2: s.costs.standard_factory_build_yuan_per_m2,
         }
     }
 }

@@ -4,6 +4,7 @@
 mod components;
 mod funds;
 mod innovation;
+mod land;
 mod ledger;
 mod population;
 mod resources;
@@ -11,6 +12,7 @@ mod resources;
 pub use components::*;
 pub use funds::*;
 pub use innovation::*;
+pub use land::*;
 pub use ledger::*;
 pub use population::spawn_population;
 pub use resources::*;

@@ -11,7 +11,12 @@
 //! | Finance     | `invest_funds`      | on round days, chain funds and the S fund invest in firms |
 //! | Finance     | `award_grants`      | on round days, 先投后股 grants convert, lapse or are paid |
 //! | Finance     | `lend_on_points`    | 积分贷 payments and defaults; on round days, new loans   |
-//! | Production  | `produce`           | value added and investment per firm, with problem drag  |
+//! | Production  | `produce`           | value added and investment per firm, with problem drag and the space cap |
+//! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
+//! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
+//! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
+//! | Land        | `request_land`      | firms that have outgrown their space queue a request    |
+//! | Land        | `grant_land`        | parks grant requests whose lead time has passed, if they have the space |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
@@ -19,11 +24,18 @@
 //! and the growth of capabilities gained today. Finance follows innovation so that points
 //! count today's capabilities, and precedes production so that money received today starts
 //! being invested today.
+//! Land runs after Production so that the 亩均 score and requests read today's output, and
+//! space granted today lifts the cap from tomorrow's production (production is never
+//! computed against half-updated stocks). Within Land, land comes back to the parks
+//! (reclaimed, then expired leases, then new floor space) before requests are queued and
+//! granted, so that a request can use it the same day.
 
 mod escalation;
 mod funds;
 mod grants;
 mod innovation;
+mod land;
+mod land_evaluation;
 mod loans;
 mod problems;
 mod production;
@@ -38,6 +50,11 @@ pub use escalation::escalate_tickets;
 pub use funds::invest_funds;
 pub use grants::award_grants;
 pub use innovation::transform_firms;
+pub use land::{
+    build_standard_factories, grant_land, passes_mu_test, request_land, settle_land_contracts,
+    value_added_per_mu,
+};
+pub use land_evaluation::evaluate_land_use;
 pub use loans::lend_on_points;
 pub use problems::arise_problems;
 pub use production::produce;
@@ -55,6 +72,7 @@ pub enum Phase {
     Innovation,
     Finance,
     Production,
+    Land,
     Metrics,
 }
 
@@ -72,6 +90,7 @@ pub fn daily_schedule() -> Schedule {
             Phase::Innovation,
             Phase::Finance,
             Phase::Production,
+            Phase::Land,
             Phase::Metrics,
         )
             .chain(),
@@ -88,6 +107,15 @@ pub fn daily_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Finance),
         produce.in_set(Phase::Production),
+        (
+            evaluate_land_use,
+            settle_land_contracts,
+            build_standard_factories,
+            request_land,
+            grant_land,
+        )
+            .chain()
+            .in_set(Phase::Land),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));
     schedule
