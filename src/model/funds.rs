@@ -381,11 +381,42 @@ pub fn finance_firm(
     }
 }
 
+/// The firms the finance systems read and pay.
+pub type FinanceQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static FirmId,
+        &'static FirmProfile,
+        &'static mut FirmState,
+        &'static Capabilities,
+        &'static mut Finance,
+    ),
+>;
+
 /// The weighted-sampling key of a firm (Efraimidis–Spirakis): taking firms in decreasing
 /// key order is sampling without replacement with chances in proportion to `weight`.
 #[inline]
 pub fn selection_key(u: f64, weight: f64) -> f64 {
     u.ln() / weight
+}
+
+/// Puts the `n` best candidates first, in order: highest key first, equal keys in firm-id
+/// order. Only those `n` are sorted; the rest stay behind them in no particular order.
+pub fn best_first<T>(items: &mut [T], n: usize, rank: impl Fn(&T) -> (f64, FirmId)) {
+    let n = n.min(items.len());
+    if n == 0 {
+        return;
+    }
+    let order = |a: &T, b: &T| {
+        let ((ka, ia), (kb, ib)) = (rank(a), rank(b));
+        kb.total_cmp(&ka).then(ia.cmp(&ib))
+    };
+    if n < items.len() {
+        items.select_nth_unstable_by(n - 1, order);
+    }
+    items[..n].sort_unstable_by(order);
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Clock, Finance, FinanceCounts, FirmId, FirmProfile, FirmState, FundBook,
-    FundSettings, RunSeed, Stage, Tier, finance_firm, selection_key,
+    Clock, FinanceCounts, FinanceQuery, FirmId, FundBook, FundSettings, RunSeed, Stage, Tier,
+    best_first, finance_firm, selection_key,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -24,11 +24,6 @@ pub struct Candidate {
     hard_tech: bool,
 }
 
-/// Best key first; equal keys in firm-id order.
-fn order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    b.key.total_cmp(&a.key).then(a.id.cmp(&b.id))
-}
-
 // On allocation-round days, each fund invests in a weighted sample of eligible firms.
 #[allow(clippy::too_many_arguments)]
 pub fn invest_funds(
@@ -39,14 +34,7 @@ pub fn invest_funds(
     mut counts: ResMut<FinanceCounts>,
     // One candidate list per fund, kept between rounds so no round allocates anew.
     mut lists: Local<Vec<Vec<Candidate>>>,
-    mut firms: Query<(
-        Entity,
-        &FirmId,
-        &FirmProfile,
-        &mut FirmState,
-        &Capabilities,
-        &mut Finance,
-    )>,
+    mut firms: FinanceQuery,
 ) {
     let day = clock.day;
     if !settings.is_round(day) {
@@ -108,10 +96,7 @@ pub fn invest_funds(
             let window = usize::try_from(fund.available() / smallest + 1)
                 .unwrap_or(usize::MAX)
                 .min(rest.len());
-            if window < rest.len() {
-                rest.select_nth_unstable_by(window - 1, order);
-            }
-            rest[..window].sort_unstable_by(order);
+            best_first(rest, window, |c| (c.key, c.id));
             for c in &rest[..window] {
                 let Ok((_, _, _, mut state, _, mut finance)) = firms.get_mut(c.entity) else {
                     continue;

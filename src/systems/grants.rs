@@ -8,8 +8,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Clock, Finance, FinanceCounts, FirmId, FirmProfile, FirmState, FundSettings,
-    Grant, GrantBook, Ledger, Programme, RunSeed, Stage, finance_firm, selection_key,
+    Clock, FinanceCounts, FinanceQuery, FirmId, FundSettings, Grant, GrantBook, Ledger, Programme,
+    RunSeed, Stage, best_first, finance_firm, selection_key,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -23,14 +23,7 @@ pub fn award_grants(
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<FinanceCounts>,
     mut candidates: Local<Vec<(f64, FirmId, Entity)>>,
-    mut firms: Query<(
-        Entity,
-        &FirmId,
-        &FirmProfile,
-        &mut FirmState,
-        &Capabilities,
-        &mut Finance,
-    )>,
+    mut firms: FinanceQuery,
 ) {
     let day = clock.day;
     if !settings.is_round(day) {
@@ -70,16 +63,7 @@ pub fn award_grants(
     let n = usize::try_from(available / settings.grant)
         .unwrap_or(usize::MAX)
         .min(candidates.len());
-    if n == 0 {
-        return;
-    }
-    let order = |a: &(f64, FirmId, Entity), b: &(f64, FirmId, Entity)| {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-    };
-    if n < candidates.len() {
-        candidates.select_nth_unstable_by(n - 1, order);
-    }
-    candidates[..n].sort_unstable_by(order);
+    best_first(&mut candidates, n, |c| (c.0, c.1));
     for &(_, firm_id, entity) in &candidates[..n] {
         let (_, _, _, mut state, caps, mut finance) =
             firms.get_mut(entity).expect("candidates are live firms");
@@ -112,14 +96,7 @@ fn settle_milestones(
     ledger: &mut Ledger,
     settings: &FundSettings,
     day: u32,
-    firms: &Query<(
-        Entity,
-        &FirmId,
-        &FirmProfile,
-        &mut FirmState,
-        &Capabilities,
-        &mut Finance,
-    )>,
+    firms: &FinanceQuery,
 ) {
     let GrantBook {
         pending,

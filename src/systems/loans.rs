@@ -8,8 +8,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Clock, Finance, FinanceCounts, FirmId, FirmProfile, FirmState, FundSettings,
-    Ledger, Loan, LoanBook, Programme, RunSeed, finance_firm,
+    Clock, FinanceCounts, FinanceQuery, FirmId, FundSettings, Ledger, Loan, LoanBook, Programme,
+    RunSeed, finance_firm,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -23,14 +23,7 @@ pub fn lend_on_points(
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<FinanceCounts>,
     mut borrowers: Local<Vec<(FirmId, Entity)>>,
-    mut firms: Query<(
-        Entity,
-        &FirmId,
-        &FirmProfile,
-        &mut FirmState,
-        &Capabilities,
-        &mut Finance,
-    )>,
+    mut firms: FinanceQuery,
 ) {
     let day = clock.day;
     let defaults = stream_prefix(seed.0, Purpose::LoanDefaults);
