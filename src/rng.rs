@@ -33,6 +33,15 @@ pub enum Purpose {
     Capabilities = 20,
     /// Innovation and transformation steps, per firm and day.
     Innovation = 21,
+    /// Who attends a matchmaking event and what orders they sign, per event id and day.
+    Matchmaking = 30,
+    /// Which firms the policy-push platform reaches, per day (id 0).
+    PolicyPush = 31,
+    /// Whether a reached firm takes the benefit up and whether it settles a problem, per
+    /// firm and day.
+    PolicyTakeup = 32,
+    /// A firm's exit clock, per firm (day 0).
+    Exit = 33,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -20,10 +20,16 @@ pub enum Programme {
     RdGrants = 5,
     /// Awards for green-manufacturing demonstration units (B12).
     GreenAwards = 6,
+    /// Supply–demand matchmaking events (A10).
+    Matchmaking = 7,
+    /// Benefits paid to firms reached by the policy-push platform (A11, B20).
+    PolicyBenefits = 8,
+    /// Campaigns against arrears and illegal fees and fines (B19).
+    FeeCampaigns = 9,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 7;
+pub const PROGRAMMES: usize = 10;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -34,6 +40,9 @@ impl Programme {
         Programme::SmartFactorySubsidy,
         Programme::RdGrants,
         Programme::GreenAwards,
+        Programme::Matchmaking,
+        Programme::PolicyBenefits,
+        Programme::FeeCampaigns,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +54,9 @@ impl Programme {
             "smart_factory_subsidy",
             "rd_grants",
             "green_awards",
+            "matchmaking",
+            "policy_benefits",
+            "fee_campaigns",
         ][self as usize]
     }
 }

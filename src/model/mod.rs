@@ -2,15 +2,19 @@
 //! campaign, triage and departments keep. Behaviour lives in `crate::systems`.
 
 mod components;
+mod demography;
 mod innovation;
 mod ledger;
+mod market;
 mod population;
 mod resources;
 
 pub use components::*;
+pub use demography::*;
 pub use innovation::*;
 pub use ledger::*;
-pub use population::spawn_population;
+pub use market::*;
+pub use population::{FirmTemplate, draw_visit_lists, spawn_population};
 pub use resources::*;
 
 /// 四直 service tier of a firm (FACTS A8). `Other` firms are below the designated size.

@@ -1,5 +1,6 @@
 //! Scenario files: their types, loading and validation.
 
+mod market;
 mod programmes;
 mod timeline;
 mod types;
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, PolicyPush};
 pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;

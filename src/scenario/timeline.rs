@@ -25,6 +25,7 @@ pub const TIMELINE_LEVERS: &[&str] = &[
     "levers.revisits.patience_days",
     "levers.revisits.satisfaction_half_life_days",
     "levers.innovation",
+    "levers.market",
     "departments[].capacity",
     "departments[].service_days_mean",
     "departments[].service_days_cv",

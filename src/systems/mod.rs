@@ -8,15 +8,31 @@
 //! | Service     | `escalate_tickets`  | overdue tickets are escalated (吹哨报到)                 |
 //! | Service     | `serve_tickets`     | departments start and finish tickets; re-visits are booked |
 //! | Innovation  | `transform_firms`   | diagnoses, digital workshops, smart factories, R&D, green |
+//! | Market      | `run_fee_campaigns` | arrears and fee campaigns: outlay, and today's relief   |
+//! | Market      | `hold_matchmaking_events` | events due today; attendees sign intended orders  |
+//! | Market      | `push_policies`     | the platform reaches firms; benefits taken up and paid  |
 //! | Production  | `produce`           | value added and investment per firm, with problem drag  |
+//! | Production  | `deliver_orders`    | value added of converted orders being delivered         |
+//! | Demography  | `advance_exit_clocks` | each firm's exit clock runs down by today's hazard    |
+//! | Demography  | `close_exited_firms` | firms whose clock ran out close (exclusive)            |
+//! | Demography  | `enter_firms`       | new small firms start up (exclusive)                    |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
 //! triage is same-day, and today's production feels the drag of problems still open tonight
-//! and the growth of capabilities gained today.
+//! (after today's benefits settled some), the relief of today's fee campaigns and the growth
+//! of capabilities gained today. Orders signed today start delivering today. Firms close and
+//! enter after production, so a closing firm's last day of output counts and an entrant
+//! produces from tomorrow; the metrics row then counts the firms alive tonight.
 
+mod entry;
 mod escalation;
+mod exits;
+mod fee_campaigns;
 mod innovation;
+mod matchmaking;
+mod orders;
+mod policy_push;
 mod problems;
 mod production;
 mod service;
@@ -26,8 +42,14 @@ mod visits;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
+pub use exits::{advance_exit_clocks, close_exited_firms};
+pub use fee_campaigns::run_fee_campaigns;
 pub use innovation::transform_firms;
+pub use matchmaking::hold_matchmaking_events;
+pub use orders::deliver_orders;
+pub use policy_push::push_policies;
 pub use problems::arise_problems;
 pub use production::produce;
 pub use service::serve_tickets;
@@ -42,7 +64,9 @@ pub enum Phase {
     Triage,
     Service,
     Innovation,
+    Market,
     Production,
+    Demography,
     Metrics,
 }
 
@@ -58,7 +82,9 @@ pub fn daily_schedule() -> Schedule {
             Phase::Triage,
             Phase::Service,
             Phase::Innovation,
+            Phase::Market,
             Phase::Production,
+            Phase::Demography,
             Phase::Metrics,
         )
             .chain(),
@@ -71,7 +97,13 @@ pub fn daily_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Service),
         transform_firms.in_set(Phase::Innovation),
-        produce.in_set(Phase::Production),
+        (run_fee_campaigns, hold_matchmaking_events, push_policies)
+            .chain()
+            .in_set(Phase::Market),
+        (produce, deliver_orders).chain().in_set(Phase::Production),
+        (advance_exit_clocks, close_exited_firms, enter_firms)
+            .chain()
+            .in_set(Phase::Demography),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));
     schedule

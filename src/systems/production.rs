@@ -5,7 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed,
+    Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
+    ProductionSettings, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -14,9 +15,10 @@ pub fn produce(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProductionSettings>,
+    relief: Res<FeeRelief>,
     mut totals: ResMut<DayTotals>,
     mut counters: ResMut<Counters>,
-    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let year_multiplier = settings.year_multiplier(clock.date.year());
     let mut day = DayTotals::default();
@@ -25,7 +27,14 @@ pub fn produce(
     for (id, profile, mut state) in &mut firms {
         let state = state.bypass_change_detection();
         let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
-        let out = step_production(state, profile, &settings, year_multiplier, rng.normal());
+        let out = step_production(
+            state,
+            profile,
+            &settings,
+            year_multiplier,
+            &relief,
+            rng.normal(),
+        );
         day.firms += 1;
         day.open_problems += u64::from(out.open_problems);
         if profile.tier.is_above_scale() {
@@ -48,18 +57,23 @@ pub struct DayOutput {
     pub open_problems: u32,
 }
 
-/// Advances one firm by one day given its standard-normal shock `z`.
+/// Advances one firm by one day given its standard-normal shock `z`. Open finance and cost
+/// problems drag less by the shares the fee and arrears campaigns relieve (FACTS B19).
 #[inline]
 pub fn step_production(
     state: &mut FirmState,
     profile: &FirmProfile,
     settings: &ProductionSettings,
     year_multiplier: f64,
+    relief: &FeeRelief,
     z: f64,
 ) -> DayOutput {
     let open = state.open_problems();
+    let (f, c) = (Category::Finance.index(), Category::Cost.index());
+    let count = |i: usize| f64::from(u16::from(state.latent[i]) + u16::from(state.ticketed[i]));
+    let relieved = relief.finance * count(f) + relief.cost * count(c);
     state.log_level += settings.drift_per_day + state.growth_bonus_per_day
-        - settings.drag_per_problem_day * f64::from(open)
+        - settings.drag_per_problem_day * (f64::from(open) - relieved)
         + settings.shock_sd_per_day * z;
     let potential = profile.base_value_added * state.log_level.exp();
     let lost = if state.disturbed_today {
@@ -86,7 +100,7 @@ pub fn step_production(
 /// Rounds a non-negative amount to whole yuan. `f64::round` is a libm call on baseline
 /// x86-64 and cost a tenth of the whole run; adding ½ and truncating is one instruction.
 #[inline]
-fn whole_yuan(yuan: f64) -> i64 {
+pub(crate) fn whole_yuan(yuan: f64) -> i64 {
     (yuan + 0.5) as i64
 }
 
@@ -120,15 +134,15 @@ mod tests {
 
     #[test]
     fn open_problems_slow_growth() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut clean = FirmState::default();
         let mut troubled = FirmState {
             latent: [2, 0, 0, 0, 0, 0, 0],
             ..Default::default()
         };
         for _ in 0..365 {
-            step_production(&mut clean, &p, &s, 1.0, 0.0);
-            step_production(&mut troubled, &p, &s, 1.0, 0.0);
+            step_production(&mut clean, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut troubled, &p, &s, 1.0, &none, 0.0);
         }
         assert!((clean.log_level - 0.05).abs() < 1e-9);
         assert!((troubled.log_level - (0.05 - 2.0 * 0.03)).abs() < 1e-9);
@@ -136,13 +150,13 @@ mod tests {
 
     #[test]
     fn a_visit_with_nothing_to_report_costs_output_once() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut state = FirmState {
             disturbed_today: true,
             ..Default::default()
         };
-        let first = step_production(&mut state, &p, &s, 1.0, 0.0);
-        let second = step_production(&mut state, &p, &s, 1.0, 0.0);
+        let first = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
+        let second = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
         assert!(first.disturbance > 200_000 && first.disturbance < 260_000);
         assert_eq!(second.disturbance, 0);
         assert!(first.value_added < second.value_added);
@@ -150,17 +164,17 @@ mod tests {
 
     #[test]
     fn land_and_finance_problems_hold_investment_back() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut free = FirmState::default();
         let mut blocked = FirmState {
             ticketed: [0, 0, 0, 0, 0, 1, 0],
             ..Default::default()
         };
         blocked.log_level = 0.0;
-        let a = step_production(&mut free, &p, &s, 1.0, 0.0);
+        let a = step_production(&mut free, &p, &s, 1.0, &none, 0.0);
         let mut s2 = s.clone();
         s2.drag_per_problem_day = 0.0;
-        let b = step_production(&mut blocked, &p, &s2, 1.0, 0.0);
+        let b = step_production(&mut blocked, &p, &s2, 1.0, &none, 0.0);
         assert_eq!(b.investment * 2, a.investment.max(b.investment * 2));
         assert!(b.investment < a.investment);
     }
