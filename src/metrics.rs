@@ -384,6 +384,7 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
 }
 
 // Append today's KPI row, after every other system has run.
+#[allow(clippy::too_many_arguments)]
 pub fn record_metrics(
     clock: Res<Clock>,
     counters: Res<Counters>,

@@ -160,3 +160,31 @@ pub struct PolicyPushState {
     pub reached_total: u64,
     pub taken_up_total: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_reach_carries_the_latest_listed_year_forward() {
+        let mut s: Scenario = toml::from_str("[scenario]\nname = \"t\"").unwrap();
+        s.levers.market.push.firms_per_year = [("2024", 10.0), ("2022", 5.0)]
+            .into_iter()
+            .map(|(y, n)| (y.to_owned(), n))
+            .collect();
+        let m = MarketSettings::from_scenario(&s);
+        let reach: Vec<f64> = (2021..=2026).map(|y| m.reach_in(y)).collect();
+        assert_eq!(reach, [0.0, 5.0, 5.0, 10.0, 10.0, 10.0]);
+    }
+
+    #[test]
+    fn campaign_events_fall_inside_the_window_only() {
+        let s: Scenario = toml::from_str("[scenario]\nname = \"t\"").unwrap();
+        let m = MarketSettings::from_scenario(&s);
+        let first = m.campaign_first_day as u32;
+        assert_eq!(m.events_rate(first - 1), 0.0);
+        assert!((m.events_rate(first) - 0.88).abs() < 1e-12);
+        assert!((m.events_rate(first + 99) - 0.88).abs() < 1e-12);
+        assert_eq!(m.events_rate(first + 100), 0.0);
+    }
+}

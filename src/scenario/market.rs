@@ -305,15 +305,3 @@ impl Default for EntryExit {
         }
     }
 }
-
-impl PolicyPush {
-    /// Firms to reach in `year`: the latest listed year up to it, 0 before the first.
-    pub fn reach_in(&self, year: i32) -> f64 {
-        self.firms_per_year
-            .iter()
-            .filter_map(|(y, n)| Some((y.parse::<i32>().ok()?, *n)))
-            .filter(|(y, _)| *y <= year)
-            .max_by_key(|(y, _)| *y)
-            .map_or(0.0, |(_, n)| n)
-    }
-}

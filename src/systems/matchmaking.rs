@@ -11,6 +11,11 @@ use crate::model::{
 };
 use crate::rng::{Purpose, StreamRng};
 
+/// An event is held once a whole one is due. Daily rates such as 88/100 are not exact in
+/// binary, so their sum over the window falls a hair short of 88; the tolerance keeps the
+/// last event from slipping out of the window.
+const WHOLE: f64 = 1.0 - 1e-9;
+
 // Hold the events due today. Attendees are drawn by firm id from the event's own stream,
 // so who attends does not depend on the order in which entities are stored.
 #[allow(clippy::too_many_arguments)]
@@ -26,7 +31,7 @@ pub fn hold_matchmaking_events(
 ) {
     let state = &mut *state;
     state.due += settings.events_rate(clock.day);
-    if state.due < 1.0 {
+    if state.due < WHOLE {
         return;
     }
     let ids = index.0.len();
@@ -38,7 +43,7 @@ pub fn hold_matchmaking_events(
     );
     let value_added_share = settings.conversion_rate * settings.value_added_share_of_sales;
     let days = settings.delivery_days;
-    while state.due >= 1.0 {
+    while state.due >= WHOLE {
         state.due -= 1.0;
         let event = state.events;
         state.events += 1;

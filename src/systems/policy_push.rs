@@ -43,7 +43,8 @@ pub fn push_policies(
     // No firm is reached twice a year, so no more are due than remain unreached.
     let unreached = demography.live().saturating_sub(push.reached);
     push.due = push.due.min(unreached as f64);
-    let want = push.due as u64;
+    // A hair of tolerance: yearly rates divided by days are not exact in binary.
+    let want = (push.due + 1e-9) as u64;
     if want == 0 {
         return;
     }
@@ -74,7 +75,7 @@ pub fn push_policies(
             }
         }
     }
-    push.due -= reached as f64;
+    push.due = (push.due - reached as f64).max(0.0);
     push.reached += reached;
     push.reached_total += reached;
 }
