@@ -149,7 +149,7 @@ pub struct EntryExit {
 }
 
 fn default_orders_mean() -> f64 {
-    4.0e6
+    4.2e6
 }
 fn default_orders_sigma() -> f64 {
     1.0
