@@ -11,9 +11,10 @@ use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
     CATEGORIES, Campaign, Clock, Counters, DayTotals, Demography, Departments, EntryExitSettings,
-    Exited, FirmId, FirmIndex, FirmState, FirmTemplate, InnovationSettings, Ledger, MarketSettings,
-    MatchmakingState, OrderBook, PolicyPushState, ProblemSettings, ProductionSettings, RunSeed,
-    ServiceLevers, StaffCosts, TicketBook, draw_visit_lists, lognormal_params, spawn_population,
+    Exited, FirmId, FirmIndex, FirmLand, FirmState, FirmTemplate, InnovationSettings, LandAccounts,
+    LandBook, LandPolicy, LandSettings, Ledger, MarketSettings, MatchmakingState, NO_PARK,
+    OrderBook, Parks, PolicyPushState, ProblemSettings, ProductionSettings, RunSeed, ServiceLevers,
+    StaffCosts, TicketBook, draw_visit_lists, lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
 use crate::scenario::PerTier;
@@ -48,7 +49,7 @@ impl Simulation {
         let days = horizon_days(s);
         let campaign_start = s.levers.campaign.start.days_since(start).max(0) as u32;
         let mut world = World::new();
-        let (campaign, innovation_counts, index) =
+        let (campaign, innovation_counts, index, parks) =
             spawn_population(&mut world, s, seed, campaign_start);
         world.insert_resource(Demography {
             initial: index.0.len() as u64,
@@ -65,6 +66,11 @@ impl Simulation {
         world.insert_resource(MatchmakingState::default());
         world.insert_resource(OrderBook::default());
         world.insert_resource(PolicyPushState::default());
+        world.insert_resource(parks);
+        world.insert_resource(LandSettings::from_scenario(s));
+        world.insert_resource(LandPolicy::from_scenario(s));
+        world.insert_resource(LandBook::default());
+        world.insert_resource(LandAccounts::default());
         world.insert_resource(InnovationSettings::from_scenario(s));
         world.insert_resource(Ledger::default());
         world.insert_resource(StaffCosts::from_scenario(s));
@@ -238,18 +244,68 @@ impl Simulation {
                 demography.live()
             ));
         }
+        self.check_land()
+    }
+
+    /// Checks that land is conserved in every park (available + held by its firms = total),
+    /// that floor space occupied is what its firms rent and at most the park's total, and
+    /// that each waiting request belongs to a firm marked as waiting.
+    pub fn check_land(&mut self) -> Result<(), String> {
+        let mut q = self.world.query::<&FirmLand>();
+        let parks = self.world.resource::<Parks>();
+        let n = parks.list.len();
+        let mut land = vec![0u64; n];
+        let mut floor = vec![0u64; n];
+        let mut pending = 0usize;
+        for l in q.iter(&self.world) {
+            if l.park == NO_PARK {
+                if l.land_milli_mu != 0 || l.floor_m2 != 0 || l.pending {
+                    return Err("a firm outside the parks holds park space".to_owned());
+                }
+                continue;
+            }
+            let p = usize::from(l.park);
+            if p >= n {
+                return Err(format!("a firm is in park {p} of {n}"));
+            }
+            land[p] += l.land_milli_mu;
+            floor[p] += l.floor_m2;
+            pending += usize::from(l.pending);
+        }
+        for (i, park) in parks.list.iter().enumerate() {
+            if park.land_available + land[i] != park.land_total {
+                return Err(format!(
+                    "park {i}: land not conserved: available {} + held {} ≠ total {} (milli-mu)",
+                    park.land_available, land[i], park.land_total
+                ));
+            }
+            if park.floor_occupied != floor[i] || park.floor_occupied > park.floor_total {
+                return Err(format!(
+                    "park {i}: floor space occupied {} m², firms rent {} m², total {} m²",
+                    park.floor_occupied, floor[i], park.floor_total
+                ));
+            }
+        }
+        if pending != parks.waiting() {
+            return Err(format!(
+                "{pending} firms wait for space but the queues hold {} requests",
+                parks.waiting()
+            ));
+        }
         Ok(())
     }
 }
 
 /// Puts a scenario's daily levers into the world (a timeline change): the service levers,
 /// the visit teams' capacity, the cost of an empty visit, each department's capacity and
-/// service time, innovation support and the market programmes. Queues and tickets in
-/// service carry on as they are; so do orders being delivered and this year's push count.
+/// service time, innovation support, the market programmes and the land levers. Queues,
+/// tickets in service, orders being delivered, this year's push count, waiting land
+/// requests (with the lead time they were given) and land contracts carry on as they are.
 fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(ServiceLevers::from_scenario(s));
     world.insert_resource(InnovationSettings::from_scenario(s));
     world.insert_resource(MarketSettings::from_scenario(s));
+    world.insert_resource(LandPolicy::from_scenario(s));
     world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
     world
         .resource_mut::<ProductionSettings>()

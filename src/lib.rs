@@ -3,9 +3,10 @@
 //! Layout: `scenario` (files → typed, validated config), `seeds` (the briefing's figures),
 //! `model` (components and resources), `systems` (one behaviour per file, run daily in a
 //! fixed order), `engine` (world building and stepping), `metrics` (daily KPIs), `report`
-//! (calibration and target-gap tables), `output` (files written whole or not at all), `cli`.
+//! (calibration and target-gap tables), `costs` (policy cost per programme and per unit), `output` (files written whole or not at all), `cli`.
 
 pub mod cli;
+pub mod costs;
 pub mod date;
 pub mod engine;
 pub mod input;
@@ -16,4 +17,5 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod seeds;
+pub mod sweep;
 pub mod systems;

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::model::{
-    Clock, Counters, DayTotals, Demography, Departments, InnovationCounts, Ledger,
-    MatchmakingState, OrderBook, PROGRAMMES, PolicyPushState, Programme,
+    Clock, Counters, DayTotals, Demography, Departments, InnovationCounts, LandBook, Ledger,
+    MILLI_MU_PER_MU, MatchmakingState, OrderBook, PROGRAMMES, Parks, PolicyPushState, Programme,
 };
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
@@ -131,6 +131,36 @@ pub const KPIS: &[Kpi] = &[
         description: "output lost to visits with nothing to report, cumulative",
     },
     Kpi {
+        key: "land_occupancy",
+        unit: "%",
+        description: "park land held by firms, % of all park land (B1, B4)",
+    },
+    Kpi {
+        key: "value_added_per_mu",
+        unit: "yuan/mu/year",
+        description: "above-scale value added of firms holding land, per mu they hold, annualised (亩均, B4)",
+    },
+    Kpi {
+        key: "mean_days_to_obtain_land",
+        unit: "days",
+        description: "mean days from a request for space to its grant, over granted requests, cumulative (B3)",
+    },
+    Kpi {
+        key: "standard_factory_occupancy",
+        unit: "%",
+        description: "standard-factory floor space occupied, % of the stock (B3, B4)",
+    },
+    Kpi {
+        key: "land_requests_waiting",
+        unit: "requests",
+        description: "requests for land or floor space waiting in the parks' queues",
+    },
+    Kpi {
+        key: "land_reclaimed_mu",
+        unit: "mu",
+        description: "land reclaimed from low-scoring firms by 亩均 evaluations, cumulative (B4)",
+    },
+    Kpi {
         key: "rd_institution_share",
         unit: "%",
         description: "above-scale firms with an R&D institution (B13)",
@@ -231,6 +261,11 @@ pub const KPIS: &[Kpi] = &[
         description: "outlays on the green awards programme, cumulative",
     },
     Kpi {
+        key: "cost_standard_factories_yuan",
+        unit: "yuan",
+        description: "outlays on building standard-factory floor space, cumulative",
+    },
+    Kpi {
         key: "cost_matchmaking_yuan",
         unit: "yuan",
         description: "outlays on matchmaking events, cumulative",
@@ -278,6 +313,12 @@ pub struct MetricsRow {
     pub investment_yuan: i64,
     pub investment_growth_ytd: Option<f64>,
     pub disturbance_cost_yuan: i64,
+    pub land_occupancy: Option<f64>,
+    pub value_added_per_mu: Option<f64>,
+    pub mean_days_to_obtain_land: Option<f64>,
+    pub standard_factory_occupancy: Option<f64>,
+    pub land_requests_waiting: u64,
+    pub land_reclaimed_mu: f64,
     pub rd_institution_share: Option<f64>,
     pub transformation_coverage: Option<f64>,
     pub digital_workshops_new: u64,
@@ -320,6 +361,12 @@ impl MetricsRow {
             "investment_yuan" => self.investment_yuan as f64,
             "investment_growth_ytd" => self.investment_growth_ytd?,
             "disturbance_cost_yuan" => self.disturbance_cost_yuan as f64,
+            "land_occupancy" => self.land_occupancy?,
+            "value_added_per_mu" => self.value_added_per_mu?,
+            "mean_days_to_obtain_land" => self.mean_days_to_obtain_land?,
+            "standard_factory_occupancy" => self.standard_factory_occupancy?,
+            "land_requests_waiting" => self.land_requests_waiting as f64,
+            "land_reclaimed_mu" => self.land_reclaimed_mu,
             "rd_institution_share" => self.rd_institution_share?,
             "transformation_coverage" => self.transformation_coverage?,
             "digital_workshops_new" => self.digital_workshops_new as f64,
@@ -398,8 +445,16 @@ pub fn record_metrics(
         Res<OrderBook>,
         Res<PolicyPushState>,
     ),
+    (parks, land): (Res<Parks>, Res<LandBook>),
     mut log: ResMut<MetricsLog>,
 ) {
+    let (mut land_total, mut land_free, mut floor_total, mut floor_used) = (0u64, 0u64, 0u64, 0u64);
+    for p in &parks.list {
+        land_total += p.land_total;
+        land_free += p.land_available;
+        floor_total += p.floor_total;
+        floor_used += p.floor_occupied;
+    }
     let log = &mut *log;
     let va =
         *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
@@ -446,6 +501,16 @@ pub fn record_metrics(
         policy_benefit_takeup: percent(push.taken_up, push.reached),
         fiscal_cost_yuan: ledger.total(),
         costs: Programme::ALL.map(|p| ledger.spent(p)),
+        land_occupancy: percent(land_total - land_free, land_total),
+        value_added_per_mu: (land.above_scale_land_milli_mu > 0).then(|| {
+            land.va_above_scale_on_land as f64 * 365.0
+                / (land.above_scale_land_milli_mu as f64 / MILLI_MU_PER_MU)
+        }),
+        mean_days_to_obtain_land: (land.requests_granted > 0)
+            .then(|| land.days_to_obtain_sum as f64 / land.requests_granted as f64),
+        standard_factory_occupancy: percent(floor_used, floor_total),
+        land_requests_waiting: parks.waiting() as u64,
+        land_reclaimed_mu: land.reclaimed_milli_mu as f64 / MILLI_MU_PER_MU,
     };
     log.rows.push(row);
 }
@@ -480,20 +545,26 @@ mod tests {
             investment_yuan: 19,
             investment_growth_ytd: Some(20.0),
             disturbance_cost_yuan: 21,
-            rd_institution_share: Some(22.0),
-            transformation_coverage: Some(23.0),
-            digital_workshops_new: 24,
-            smart_factories_new: 25,
-            green_units_new: 26,
-            rd_institutions_new: 27,
-            matchmaking_events: 28,
-            firms_matched: 29,
-            intended_orders_yuan: 30,
-            orders_value_added_yuan: 31,
-            firms_reached_by_push: 32,
-            policy_benefit_takeup: Some(33.0),
-            fiscal_cost_yuan: 34,
-            costs: [35, 36, 37, 38, 39, 40, 41, 42, 43, 44],
+            land_occupancy: Some(22.0),
+            value_added_per_mu: Some(23.0),
+            mean_days_to_obtain_land: Some(24.0),
+            standard_factory_occupancy: Some(25.0),
+            land_requests_waiting: 26,
+            land_reclaimed_mu: 27.0,
+            rd_institution_share: Some(28.0),
+            transformation_coverage: Some(29.0),
+            digital_workshops_new: 30,
+            smart_factories_new: 31,
+            green_units_new: 32,
+            rd_institutions_new: 33,
+            matchmaking_events: 34,
+            firms_matched: 35,
+            intended_orders_yuan: 36,
+            orders_value_added_yuan: 37,
+            firms_reached_by_push: 38,
+            policy_benefit_takeup: Some(39.0),
+            fiscal_cost_yuan: 40,
+            costs: [41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51],
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

@@ -56,7 +56,7 @@ pub struct TargetRow {
 }
 
 /// The value of `kpi` on `date` in each replicate that has it.
-fn values_at(results: &[RunResult], kpi: &str, date: Date) -> Vec<f64> {
+pub(crate) fn values_at(results: &[RunResult], kpi: &str, date: Date) -> Vec<f64> {
     results
         .iter()
         .filter_map(|r| {
@@ -167,7 +167,7 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
-fn opt(v: Option<f64>) -> String {
+pub(crate) fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_owned(), fmt_value)
 }
 
@@ -238,7 +238,7 @@ pub fn targets_text(rows: &[TargetRow]) -> String {
     table(&t)
 }
 
-fn table(rows: &[Vec<String>]) -> String {
+pub(crate) fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
         .map(|c| {

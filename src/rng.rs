@@ -33,6 +33,12 @@ pub enum Purpose {
     Capabilities = 20,
     /// Innovation and transformation steps, per firm and day.
     Innovation = 21,
+    /// A firm's park and initial land or floor space, per firm.
+    Land = 9,
+    /// The supply mode of a firm's request for space, per firm and day.
+    LandRequest = 10,
+    /// Sampled sweep design points, per point and parameter (`sweep::design`).
+    SweepDesign = 40,
     /// Who attends a matchmaking event and what orders they sign, per event id and day.
     Matchmaking = 30,
     /// Which firms the policy-push platform reaches, per day (id 0).

@@ -29,7 +29,8 @@ fn run_writes_three_files_and_prints_both_tables() {
         .stdout(predicate::str::contains(
             "Calibration against observed figures",
         ))
-        .stdout(predicate::str::contains("Targets:"));
+        .stdout(predicate::str::contains("Targets:"))
+        .stdout(predicate::str::contains("Policy cost"));
     for f in ["metrics.csv", "targets.csv", "summary.json"] {
         assert!(out.path().join(f).is_file(), "{f} written");
     }
@@ -73,6 +74,31 @@ fn run_writes_three_files_and_prints_both_tables() {
         assert!(target.get(key).is_some(), "target rows have {key}");
     }
     assert_eq!(summary["replicates"], 2);
+    // Policy cost: programme outlays add up to the total, and a cost per unit is the outlay
+    // of the programmes serving the KPI divided by its change.
+    let cost = &summary["policy_cost"];
+    let by: f64 = cost["by_programme"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["mean"].as_f64().unwrap())
+        .sum();
+    let total = cost["total_yuan"]["mean"].as_f64().unwrap();
+    assert!(total > 0.0 && (by - total).abs() < 1e-6 * total);
+    let a1 = cost["per_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "A1")
+        .expect("A1 has a cost per unit");
+    assert_eq!(a1["programmes"], serde_json::json!(["visits"]));
+    let (change, outlay) = (
+        a1["change"].as_f64().unwrap(),
+        a1["cost_yuan"].as_f64().unwrap(),
+    );
+    assert!(change > 0.0 && outlay > 0.0);
+    let per_unit = a1["yuan_per_unit"].as_f64().unwrap();
+    assert!((per_unit - outlay / change).abs() < 1e-9 * per_unit);
     let csv = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
     // 214 days x 2 replicates + header; no temporary file left behind.
     assert_eq!(csv.lines().count(), 214 * 2 + 1);
@@ -171,6 +197,12 @@ const HOSTILE: &[(&str, usize, &str)] = &[
         "entry_exit.entry_rate_per_year",
     ),
     ("entry-exit-unknown-key.toml", 5, "entry_exit.exit_rate"),
+    ("land-mix-not-summing.toml", 5, "levers.land.supply_mix"),
+    (
+        "land-expand-above-request.toml",
+        5,
+        "land.expand_to_utilisation",
+    ),
     ("malformed.toml", 1, ""),
     ("empty.toml", 1, ""),
     ("missing-scenario-section.toml", 1, ""),

@@ -1,12 +1,12 @@
 //! Market programmes (FACTS A10, A11, B19, B20) and firm entry and exit: the direction in
-//! which each lever moves its KPIs over a fixed list of seeds, and conservation of firms and
-//! tickets when firms close and start up.
+//! which each lever moves its KPIs over a fixed list of seeds, and conservation of firms,
+//! tickets and park land when firms close and start up.
 
 mod common;
 
 use reformsim::engine::Simulation;
 use reformsim::metrics::MetricsRow;
-use reformsim::model::{Exited, FirmId, FirmIndex, FirmProfile, Tier};
+use reformsim::model::{Exited, FirmId, FirmIndex, FirmLand, FirmProfile, LandBook, NO_PARK, Tier};
 use reformsim::scenario::Scenario;
 
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
@@ -150,6 +150,25 @@ fn without_fee_campaigns_more_firms_close() {
 }
 
 #[test]
+fn firms_short_of_space_close_more_often() {
+    // Parks full from the start and firms already near what their space supports: they hit
+    // the cap within months and no land is free to grant.
+    let mut crowded = small_city_to_2026();
+    crowded.land.initial_land_occupancy = 1.0;
+    crowded.land.initial_floor_occupancy = 1.0;
+    crowded.land.initial_utilisation_min = 0.95;
+    crowded.land.initial_utilisation_max = 1.0;
+    crowded.levers.land.standard_factory_new_m2_per_year = 0.0;
+    crowded.entry_exit.exit_if_short_of_space = 0.5;
+    let mut indifferent = crowded.clone();
+    indifferent.entry_exit.exit_if_short_of_space = 0.0;
+    let date = "2026-12-31";
+    assert!(
+        mean_kpi(&crowded, "firms_exited", date) > mean_kpi(&indifferent, "firms_exited", date)
+    );
+}
+
+#[test]
 fn firms_and_tickets_are_conserved_under_heavy_turnover() {
     let mut s = small_city_to_2026();
     s.entry_exit.exit_rate_per_year = 0.6;
@@ -190,6 +209,13 @@ fn firms_and_tickets_are_conserved_under_heavy_turnover() {
             .iter(world)
             .count();
         assert_eq!(closed as u64, end.firms_exited);
+        // Closing firms gave their park land back; some entrants found room in a park.
+        assert!(world.resource::<LandBook>().vacated_milli_mu > 0);
+        let in_parks = index[initial as usize..]
+            .iter()
+            .filter(|&&e| world.get::<FirmLand>(e).unwrap().park != NO_PARK)
+            .count();
+        assert!(in_parks > 0, "entrants settle in parks when there is room");
     }
 }
 

@@ -186,3 +186,311 @@ fn overdue_tickets_are_escalated_and_jump_the_queue() {
             .all(|t| t.escalated && t.tier == Tier::Other)
     );
 }
+
+// ---- parks and land ----
+
+use reformsim::model::{
+    FirmId, FirmLand, FirmProfile, LandAccounts, LandBook, LandPolicy, Parks, SupplyMode,
+};
+use reformsim::systems::{
+    build_standard_factories, evaluate_land_use, grant_land, request_land, settle_land_contracts,
+};
+
+/// Eight firms, all holding land in one flagship park (no standard factories).
+fn tiny_park() -> Scenario {
+    let mut s = tiny();
+    let all = reformsim::scenario::PerTier {
+        leading: 1.0,
+        key: 1.0,
+        above_scale: 1.0,
+        other: 1.0,
+    };
+    s.land.in_park_share = all;
+    s.land.standard_factory_tenant_share = reformsim::scenario::PerTier {
+        leading: 0.0,
+        key: 0.0,
+        above_scale: 0.0,
+        other: 0.0,
+    };
+    s.land.parks = reformsim::scenario::PerParkKind {
+        flagship: 1,
+        city: 0,
+        other: 0,
+    };
+    s.land.park_firm_share = reformsim::scenario::PerParkKind {
+        flagship: 1.0,
+        city: 0.0,
+        other: 0.0,
+    };
+    s.land.devolved_approvals.flagship = false;
+    assert!(reformsim::scenario::validate(&s).is_empty());
+    s
+}
+
+/// Every request takes this mode from now on.
+fn only_mode(world: &mut World, mode: SupplyMode) {
+    let mut policy = world.resource_mut::<LandPolicy>();
+    policy.supply_mix = [0.0; 5];
+    policy.supply_mix[mode.index()] = 1.0;
+}
+
+/// Puts the firm with this id at its space capacity (it asks for space).
+fn at_capacity(world: &mut World, firm: u32) {
+    let mut q = world.query::<(&FirmId, &mut FirmState)>();
+    for (id, mut s) in q.iter_mut(world) {
+        if id.0 == firm {
+            s.log_level = s.space_log_cap;
+        }
+    }
+}
+
+fn firm_land(world: &mut World, firm: u32) -> FirmLand {
+    let mut q = world.query::<(&FirmId, &FirmLand)>();
+    q.iter(world)
+        .find(|(id, _)| id.0 == firm)
+        .map(|(_, l)| l.clone())
+        .unwrap()
+}
+
+#[test]
+fn firms_start_in_their_park_at_the_initial_occupancy() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let park = sim.world().resource::<Parks>().list[0].clone();
+    let occupancy = (park.land_total - park.land_available) as f64 / park.land_total as f64;
+    assert!((occupancy - 0.85).abs() < 1e-3, "{occupancy}");
+    let world = sim.world_mut();
+    let mut q = world.query::<(&FirmState, &FirmLand)>();
+    for (state, land) in q.iter(world) {
+        assert_eq!(land.park, 0);
+        // Initial use of capacity lies in [0.3, 0.7]: the cap is ln(1/0.7) to ln(1/0.3) away.
+        let gap = state.space_log_cap - state.log_level;
+        assert!(gap > 0.35 && gap < 1.21, "{gap}");
+    }
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn a_firm_at_capacity_queues_a_request_granted_after_the_lead_time() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::LongTermLease);
+    let lead =
+        world.resource::<LandPolicy>().terms[SupplyMode::LongTermLease.index()].lead_time_days;
+    at_capacity(world, 5);
+    at_capacity(world, 2);
+    let before = firm_land(world, 5);
+    world.run_system_once(request_land).unwrap();
+    let queue = &world.resource::<Parks>().list[0].queue;
+    let order: Vec<u32> = queue.iter().map(|r| r.firm_id.0).collect();
+    assert_eq!(order, vec![2, 5], "same day: firm-id order");
+    assert!(firm_land(world, 5).pending);
+    // A waiting firm does not ask twice.
+    world.run_system_once(request_land).unwrap();
+    assert_eq!(world.resource::<Parks>().waiting(), 2);
+    for day in 0..lead {
+        set_day(world, day);
+        world.run_system_once(grant_land).unwrap();
+        assert_eq!(
+            world.resource::<Parks>().waiting(),
+            2,
+            "day {day}: lead time"
+        );
+    }
+    set_day(world, lead);
+    world.run_system_once(grant_land).unwrap();
+    assert_eq!(world.resource::<Parks>().waiting(), 0);
+    let after = firm_land(world, 5);
+    assert!(after.land_milli_mu > before.land_milli_mu && !after.pending);
+    let book = world.resource::<LandBook>();
+    assert_eq!(
+        (book.requests_granted, book.days_to_obtain_sum),
+        (2, 2 * u64::from(lead))
+    );
+    let accounts = *world.resource::<LandAccounts>();
+    assert!(accounts.rent_revenue_yuan > 0 && accounts.concessions_yuan == 0);
+    // Expanded to 70 % of capacity: the cap is now ln(1/0.7) above the level.
+    let mut q = world.query::<(&FirmId, &FirmState)>();
+    let (_, s) = q.iter(world).find(|(id, _)| id.0 == 5).unwrap();
+    assert!((s.space_log_cap - s.log_level - (1.0f64 / 0.7).ln()).abs() < 1e-3);
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn a_request_waits_while_the_park_has_no_land() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::Transfer);
+    world.resource_mut::<LandPolicy>().terms[SupplyMode::Transfer.index()].lead_time_days = 0;
+    // The park's free land is set aside (as if held by no one): total and available drop.
+    {
+        let mut parks = world.resource_mut::<Parks>();
+        let park = &mut parks.list[0];
+        park.land_total -= park.land_available;
+        park.land_available = 0;
+    }
+    at_capacity(world, 3);
+    world.run_system_once(request_land).unwrap();
+    for day in 0..5 {
+        set_day(world, day);
+        world.run_system_once(grant_land).unwrap();
+    }
+    assert_eq!(world.resource::<Parks>().waiting(), 1, "no land, no grant");
+    let amount = world.resource::<Parks>().list[0].queue[0].amount;
+    {
+        let mut parks = world.resource_mut::<Parks>();
+        parks.list[0].land_total += amount;
+        parks.list[0].land_available += amount;
+    }
+    world.run_system_once(grant_land).unwrap();
+    assert_eq!(world.resource::<Parks>().waiting(), 0);
+    assert!(
+        world.resource::<LandAccounts>().concessions_yuan > 0,
+        "transfer fee"
+    );
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn devolved_approvals_shorten_the_lead_time() {
+    let mut s = tiny_park();
+    s.land.devolved_approvals.flagship = true;
+    s.levers.land.devolved_approvals_factor = 2.0;
+    let mut sim = Simulation::new(&s, 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::Transfer);
+    at_capacity(world, 0);
+    world.run_system_once(request_land).unwrap();
+    let r = world.resource::<Parks>().list[0].queue[0];
+    assert_eq!(r.ready_day, 120 / 2);
+}
+
+#[test]
+fn the_mu_evaluation_reclaims_idle_land_of_low_scorers_on_evaluation_days_only() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    // Firm 4 falls to 10 % of its capacity: low scorer with idle land; the others score well.
+    let mut q = world.query::<(&FirmId, &mut FirmState)>();
+    for (id, mut s) in q.iter_mut(world) {
+        s.log_level = if id.0 == 4 {
+            s.space_log_cap + 0.1f64.ln()
+        } else {
+            s.space_log_cap + 0.9f64.ln()
+        };
+    }
+    {
+        let mut policy = world.resource_mut::<LandPolicy>();
+        policy.evaluation_start_day = 10;
+        policy.evaluation_interval_days = 30;
+        policy.mu_threshold_yuan = 1_000_000.0;
+        policy.reclaim_share = 0.25;
+    }
+    let before = firm_land(world, 4).land_milli_mu;
+    for day in [0, 9, 11, 39] {
+        set_day(world, day);
+        world.run_system_once(evaluate_land_use).unwrap();
+    }
+    assert_eq!(world.resource::<LandBook>().reclaimed_milli_mu, 0);
+    set_day(world, 40);
+    world.run_system_once(evaluate_land_use).unwrap();
+    let after = firm_land(world, 4).land_milli_mu;
+    assert_eq!(before - after, before / 4, "a quarter of its land");
+    assert_eq!(
+        world.resource::<LandBook>().reclaimed_milli_mu,
+        before - after
+    );
+    assert!(
+        sim.check_invariants().is_ok(),
+        "reclaimed land returns to the park"
+    );
+}
+
+#[test]
+fn lease_then_transfer_converts_for_a_good_firm_and_a_failing_lease_returns_its_land() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::LeaseThenTransfer);
+    {
+        let mut policy = world.resource_mut::<LandPolicy>();
+        policy.terms[SupplyMode::LeaseThenTransfer.index()].lead_time_days = 0;
+        policy.mu_threshold_yuan = 0.0;
+    }
+    // A small firm (tier other): the park's free land covers its request.
+    at_capacity(world, 3);
+    world.run_system_once(request_land).unwrap();
+    world.run_system_once(grant_land).unwrap();
+    assert_eq!(world.resource::<LandBook>().contracts.len(), 1);
+    let concessions = world.resource::<LandAccounts>().concessions_yuan;
+    assert_eq!(concessions, 0, "a lease first");
+    // Three anniversaries: rent twice, then conversion at year 3 (the default).
+    for year in 1..=3 {
+        set_day(world, 365 * year);
+        world.run_system_once(settle_land_contracts).unwrap();
+    }
+    let c = world.resource::<LandBook>().contracts[0].clone();
+    assert_eq!(c.mode, SupplyMode::Transfer);
+    assert!(world.resource::<LandAccounts>().concessions_yuan > 0);
+
+    // A long-term lease whose firm fails the test at the end of its tenure is not renewed.
+    only_mode(world, SupplyMode::LongTermLease);
+    {
+        let mut policy = world.resource_mut::<LandPolicy>();
+        policy.terms[SupplyMode::LongTermLease.index()].lead_time_days = 0;
+        policy.terms[SupplyMode::LongTermLease.index()].tenure_days = 365;
+    }
+    at_capacity(world, 6);
+    world.run_system_once(request_land).unwrap();
+    world.run_system_once(grant_land).unwrap();
+    let held = firm_land(world, 6).land_milli_mu;
+    let leased = world.resource::<LandBook>().contracts[1].amount;
+    world.resource_mut::<LandPolicy>().mu_threshold_yuan = 1e12;
+    set_day(world, 365 * 4);
+    world.run_system_once(settle_land_contracts).unwrap();
+    assert_eq!(firm_land(world, 6).land_milli_mu, held - leased);
+    assert!(!world.resource::<LandBook>().contracts[1].active);
+    assert_eq!(world.resource::<LandBook>().expired_milli_mu, leased);
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn new_standard_factories_add_floor_space_daily() {
+    let mut s = tiny();
+    s.land.in_park_share.other = 1.0;
+    s.levers.land.standard_factory_new_m2_per_year = 365_000.0;
+    let mut sim = Simulation::new(&s, 1);
+    let world = sim.world_mut();
+    let floor = |w: &World| -> u64 {
+        w.resource::<Parks>()
+            .list
+            .iter()
+            .map(|p| p.floor_total)
+            .sum()
+    };
+    let before = floor(world);
+    for day in 0..10 {
+        set_day(world, day);
+        world.run_system_once(build_standard_factories).unwrap();
+    }
+    let added = floor(world) - before;
+    assert!((9_990..=10_000).contains(&added), "{added} m² in 10 days");
+    assert!(sim.check_invariants().is_ok());
+}
+
+#[test]
+fn a_firm_outside_the_parks_is_never_short_of_space() {
+    let mut s = tiny();
+    s.land.in_park_share = reformsim::scenario::PerTier {
+        leading: 0.0,
+        key: 0.0,
+        above_scale: 0.0,
+        other: 0.0,
+    };
+    let mut sim = Simulation::new(&s, 1);
+    let world = sim.world_mut();
+    let mut q = world.query::<(&FirmProfile, &FirmState, &FirmLand)>();
+    assert!(
+        q.iter(world)
+            .all(|(_, s, l)| s.space_log_cap == f64::INFINITY && l.land_milli_mu == 0)
+    );
+    world.run_system_once(request_land).unwrap();
+    assert_eq!(world.resource::<Parks>().waiting(), 0);
+}

@@ -3,6 +3,7 @@
 //! 2 usage error). Nothing here panics on user input.
 
 mod run;
+mod sweep;
 mod validate;
 
 use std::ffi::OsString;
@@ -39,6 +40,10 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files (for editors).
     Schema,
+    /// Run a batch of scenario variants with replicates; resumable and shardable.
+    Sweep(sweep::SweepArgs),
+    /// Join the shard outputs of one sweep into the files an unsharded sweep writes.
+    Merge(sweep::MergeArgs),
 }
 
 /// Why a command failed.
@@ -65,6 +70,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { files } => validate::validate(&files),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

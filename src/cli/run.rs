@@ -60,6 +60,8 @@ struct Summary<'a> {
     targets: &'a [TargetRow],
     /// Every KPI on the last day: mean and 90 % interval over replicates.
     end_values: BTreeMap<&'static str, Spread>,
+    /// Outlays per programme and per unit of each figure's KPI change.
+    policy_cost: crate::costs::PolicyCost,
 }
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
@@ -105,6 +107,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         calibration: &calibration,
         targets: &targets,
         end_values: end_values(&results),
+        policy_cost: crate::costs::policy_cost(
+            loaded.seeds.as_ref(),
+            &results,
+            s.innovation.count_from,
+        ),
     };
 
     let out = args.out.clone().unwrap_or_else(|| {
@@ -134,6 +141,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             println!("{}", report::calibration_text(&calibration));
             println!("Targets:");
             println!("{}", report::targets_text(&targets));
+            println!(
+                "Policy cost (mean over replicates; per unit = outlay of the programmes serving the KPI / its change):"
+            );
+            println!("{}", crate::costs::policy_cost_text(&summary.policy_cost));
         } else {
             println!(
                 "(the scenario names no seeds file, so there is no calibration or target table)"

@@ -1,4 +1,4 @@
-//! `reformsim validate FILE...`: checks scenario and seeds files and reports every problem.
+//! `reformsim validate FILE...`: checks scenario, sweep and seeds files and reports every problem.
 
 use std::path::PathBuf;
 
@@ -6,16 +6,18 @@ use super::CliError;
 use crate::input::{InputErrors, Source};
 
 /// What kind of file a TOML file is, from its top-level keys.
-fn is_seeds_file(source: &Source) -> bool {
-    toml::from_str::<toml::Table>(&source.text).is_ok_and(|t| t.contains_key("figure"))
+fn has_key(source: &Source, key: &str) -> bool {
+    toml::from_str::<toml::Table>(&source.text).is_ok_and(|t| t.contains_key(key))
 }
 
 pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut all = Vec::new();
     for path in files {
         let result = Source::read(path).and_then(|source| {
-            if is_seeds_file(&source) {
+            if has_key(&source, "figure") {
                 crate::seeds::load(path).map(|_| "seeds")
+            } else if has_key(&source, "sweep") {
+                crate::sweep::load(path).map(|_| "sweep")
             } else {
                 crate::scenario::load(path).map(|_| "scenario")
             }

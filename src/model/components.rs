@@ -28,7 +28,7 @@ pub struct FirmProfile {
 }
 
 /// What changes about a firm day by day.
-#[derive(Component, Clone, Debug, Default)]
+#[derive(Component, Clone, Debug)]
 pub struct FirmState {
     /// Log of output relative to `base_value_added`.
     pub log_level: f64,
@@ -42,6 +42,53 @@ pub struct FirmState {
     pub disturbed_today: bool,
     /// Visited at least once by the campaign.
     pub visited: bool,
+    /// Log of the output its land and floor space support at full use, relative to
+    /// `base_value_added` (same scale as `log_level`). While `log_level` is at or above it the
+    /// firm cannot expand: production drops the trend from its growth. Infinite for a firm
+    /// outside the parks, which is never short of space.
+    pub space_log_cap: f64,
+}
+
+impl Default for FirmState {
+    fn default() -> Self {
+        FirmState {
+            log_level: 0.0,
+            growth_bonus_per_day: 0.0,
+            latent: [0; CATEGORIES],
+            ticketed: [0; CATEGORIES],
+            disturbed_today: false,
+            visited: false,
+            space_log_cap: f64::INFINITY,
+        }
+    }
+}
+
+/// Park marker for a firm outside every park.
+pub const NO_PARK: u16 = u16::MAX;
+
+/// A firm's park, land and floor space (cold data: the land systems read it, the production
+/// loop does not).
+#[derive(Component, Clone, Debug)]
+pub struct FirmLand {
+    /// Index into `Parks::list`, or `NO_PARK`.
+    pub park: u16,
+    /// Land held in the park, in thousandths of a mu (integers, so land is conserved exactly).
+    pub land_milli_mu: u64,
+    /// Standard-factory floor space occupied, m².
+    pub floor_m2: u64,
+    /// A request for more space is waiting in the park's queue.
+    pub pending: bool,
+}
+
+impl FirmLand {
+    pub fn outside() -> FirmLand {
+        FirmLand {
+            park: NO_PARK,
+            land_milli_mu: 0,
+            floor_m2: 0,
+            pending: false,
+        }
+    }
 }
 
 impl FirmState {

@@ -45,6 +45,8 @@ pub struct Demography {
     pub initial: u64,
     pub entered: u64,
     pub exited: u64,
+    /// Entrants drawn into a park that had no room for them, who settled outside the parks.
+    pub entered_outside_parks: u64,
     /// Entrants due but not yet created (the fractional part carries to the next day).
     pub entry_due: f64,
     /// Firms whose exit clock ran out today, as (firm id, entity); reused, never shrunk.
@@ -62,11 +64,13 @@ impl Demography {
 #[derive(Resource, Clone, Debug)]
 pub struct EntryExitSettings {
     /// Per day, by tier: the base hazard, the hazard per open problem, per open finance
-    /// problem, and while declining.
+    /// problem, while declining and while short of space.
     pub base: [f64; 4],
     pub per_problem: [f64; 4],
     pub per_finance_problem: [f64; 4],
     pub declining: [f64; 4],
+    /// Per day, by tier: the extra hazard while short of space.
+    pub short_of_space: [f64; 4],
     /// A firm whose log output level is below this is declining.
     pub decline_level: f64,
     /// Entrants per live firm per day.
@@ -84,6 +88,7 @@ impl EntryExitSettings {
             per_problem: per_day(e.exit_per_open_problem),
             per_finance_problem: per_day(e.exit_per_finance_problem),
             declining: per_day(e.exit_if_declining),
+            short_of_space: per_day(e.exit_if_short_of_space),
             decline_level: -e.decline_threshold,
             entry_per_day: e.entry_rate_per_year / 365.0,
             entrant_size: e.entrant_size,

@@ -20,16 +20,18 @@ pub enum Programme {
     RdGrants = 5,
     /// Awards for green-manufacturing demonstration units (B12).
     GreenAwards = 6,
+    /// Construction of new standard-factory floor space (B3).
+    StandardFactories = 7,
     /// Supply–demand matchmaking events (A10).
-    Matchmaking = 7,
+    Matchmaking = 8,
     /// Benefits paid to firms reached by the policy-push platform (A11, B20).
-    PolicyBenefits = 8,
+    PolicyBenefits = 9,
     /// Campaigns against arrears and illegal fees and fines (B19).
-    FeeCampaigns = 9,
+    FeeCampaigns = 10,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 10;
+pub const PROGRAMMES: usize = 11;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -40,10 +42,39 @@ impl Programme {
         Programme::SmartFactorySubsidy,
         Programme::RdGrants,
         Programme::GreenAwards,
+        Programme::StandardFactories,
         Programme::Matchmaking,
         Programme::PolicyBenefits,
         Programme::FeeCampaigns,
     ];
+
+    /// The KPIs this programme's money is meant to move: a KPI's cost per unit of change
+    /// sets the outlays of these programmes against it (docs/MODEL.md §11).
+    pub fn serves(self) -> &'static [&'static str] {
+        match self {
+            Programme::Visits => &[
+                "firms_visited",
+                "tickets_collected",
+                "tickets_resolved",
+                "tickets_revisited",
+            ],
+            Programme::Departments => &["tickets_resolved"],
+            Programme::Diagnosis => &["transformation_coverage"],
+            Programme::WorkshopSubsidy => &["digital_workshops_new"],
+            Programme::SmartFactorySubsidy => &["smart_factories_new"],
+            Programme::RdGrants => &["rd_institution_share", "rd_institutions_new"],
+            Programme::GreenAwards => &["green_units_new"],
+            Programme::StandardFactories => &["standard_factory_occupancy"],
+            Programme::Matchmaking => &[
+                "matchmaking_events",
+                "firms_matched",
+                "intended_orders_yuan",
+                "orders_value_added_yuan",
+            ],
+            Programme::PolicyBenefits => &["firms_reached_by_push", "policy_benefit_takeup"],
+            Programme::FeeCampaigns => &["firms_exited"],
+        }
+    }
 
     pub fn name(self) -> &'static str {
         [
@@ -54,6 +85,7 @@ impl Programme {
             "smart_factory_subsidy",
             "rd_grants",
             "green_awards",
+            "standard_factories",
             "matchmaking",
             "policy_benefits",
             "fee_campaigns",
@@ -95,6 +127,7 @@ impl Ledger {
 pub struct StaffCosts {
     pub visit: f64,
     pub department_slot_day: f64,
+    pub standard_factory_m2: f64,
 }
 
 impl StaffCosts {
@@ -102,6 +135,7 @@ impl StaffCosts {
         StaffCosts {
             visit: s.costs.visit_yuan,
             department_slot_day: s.costs.department_slot_day_yuan,
+            standard_factory_m2: s.costs.standard_factory_build_yuan_per_m2,
         }
     }
 }

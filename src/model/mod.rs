@@ -4,6 +4,7 @@
 mod components;
 mod demography;
 mod innovation;
+mod land;
 mod ledger;
 mod market;
 mod population;
@@ -12,8 +13,10 @@ mod resources;
 pub use components::*;
 pub use demography::*;
 pub use innovation::*;
+pub use land::*;
 pub use ledger::*;
 pub use market::*;
+pub(crate) use population::place_in_park;
 pub use population::{FirmTemplate, draw_visit_lists, spawn_population};
 pub use resources::*;
 

@@ -10,11 +10,12 @@ use std::collections::BTreeSet;
 use bevy_ecs::prelude::*;
 
 use super::{
-    CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, FirmId, FirmIndex, FirmProfile,
-    FirmState, InnovationCounts, InnovationSettings, MarketStatus, Survival, Tier,
+    CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, FirmId, FirmIndex, FirmLand,
+    FirmProfile, FirmState, InnovationCounts, InnovationSettings, LandSettings, MILLI_MU_PER_MU,
+    MarketStatus, NO_PARK, Park, ParkKind, Parks, SUPPLY_MODES, SupplyMode, Survival, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
-use crate::scenario::{PerTier, Scenario};
+use crate::scenario::{Land, PerTier, Scenario};
 
 /// How a firm's attributes are drawn from its own stream: shared by the initial population
 /// and by entrants, so an entrant is drawn exactly as a firm of its tier at the start.
@@ -30,6 +31,8 @@ pub struct FirmTemplate {
     problem_chance: [f64; 4],
     self_resolve_days: f64,
     category_shares: [f64; CATEGORIES],
+    /// Where firms settle in the parks and how much space they hold (`[land]`).
+    pub land: Land,
 }
 
 impl FirmTemplate {
@@ -45,6 +48,7 @@ impl FirmTemplate {
             problem_chance: Tier::ALL.map(|t| rate * s.problems.tier_multiplier.get(t)),
             self_resolve_days: s.problems.self_resolve_days,
             category_shares: s.problems.category_shares.as_array(),
+            land: s.land.clone(),
         }
     }
 
@@ -78,18 +82,22 @@ impl FirmTemplate {
 }
 
 /// Spawns every firm; returns the campaign (its visit lists not drawn yet), the innovation
-/// counts of the initial population and the firm index.
+/// counts of the initial population, the firm index, and the parks with stocks sized from
+/// what their firms hold.
 pub fn spawn_population(
     world: &mut World,
     s: &Scenario,
     seed: u64,
     campaign_start_day: u32,
-) -> (Campaign, InnovationCounts, FirmIndex) {
+) -> (Campaign, InnovationCounts, FirmIndex, Parks) {
     let pop = &s.population;
     let tier_sizes = tier_counts(pop.firms, pop.tier_shares.as_array());
     let template = FirmTemplate::from_scenario(s);
     let innovation = InnovationSettings::from_scenario(s);
     let mut counts = InnovationCounts::default();
+
+    let mut parks = empty_parks(s);
+    let land_settings = LandSettings::from_scenario(s);
 
     let mut id = 0u32;
     let mut batch = Vec::with_capacity(pop.firms as usize);
@@ -103,11 +111,23 @@ pub fn spawn_population(
                 counts.with_rd_institution += u64::from(caps.rd_institution);
                 counts.covered += u64::from(caps.stage >= DigitalStage::Transforming);
             }
+            let land = place_in_park(&s.land, &parks, seed, id, tier, profile.base_value_added);
+            if land.park != NO_PARK {
+                let park = &mut parks.list[usize::from(land.park)];
+                park.land_total += land.land_milli_mu;
+                park.floor_occupied += land.floor_m2;
+                state.space_log_cap = land_settings.log_cap(
+                    land.land_milli_mu,
+                    land.floor_m2,
+                    profile.base_value_added,
+                );
+            }
             batch.push((
                 FirmId(id),
                 profile,
                 state,
                 caps,
+                land,
                 Survival::new(seed, id),
                 MarketStatus::default(),
             ));
@@ -115,6 +135,7 @@ pub fn spawn_population(
         }
     }
     let index = FirmIndex(world.spawn_batch(batch).collect());
+    size_parks(s, &mut parks);
     let campaign = Campaign {
         start_day: campaign_start_day,
         visits_per_day: s.levers.campaign.visits_per_day.as_array(),
@@ -123,7 +144,7 @@ pub fn spawn_population(
         next: [0; 4],
         revisits_due: std::array::from_fn(|_| BTreeSet::new()),
     };
-    (campaign, counts, index)
+    (campaign, counts, index, parks)
 }
 
 /// The campaign's visit lists, one per tier, drawn from the firms alive when the campaign
@@ -170,6 +191,132 @@ fn initial_capabilities(s: &Scenario, tier: Tier, seed: u64, id: u32) -> Capabil
         rd_institution: u_rd < i.rd_initial_share.get(tier),
         stage,
         green: u_green < i.green_initial_share,
+    }
+}
+
+/// The parks of the "3+22+N" system, empty: flagship zones first, then city parks, then
+/// the others.
+fn empty_parks(s: &Scenario) -> Parks {
+    let land = &s.land;
+    let counts = land.parks.as_array();
+    let offers = land.offers.as_array();
+    let devolved = land.devolved_approvals.as_array();
+    let mut list = Vec::new();
+    for kind in ParkKind::ALL {
+        let mut offered = [false; SUPPLY_MODES];
+        for m in &offers[kind.index()] {
+            offered[SupplyMode::from_name(*m).index()] = true;
+        }
+        for _ in 0..counts[kind.index()] {
+            list.push(Park {
+                kind,
+                offers: offered,
+                devolved_approvals: devolved[kind.index()],
+                land_total: 0,
+                land_available: 0,
+                floor_total: 0,
+                floor_occupied: 0,
+                floor_build_share: 0.0,
+                floor_build_carry: 0.0,
+                queue: Vec::new(),
+            });
+        }
+    }
+    Parks {
+        list,
+        incoming: Vec::new(),
+    }
+}
+
+/// A firm's park and holding, from its own stream: in a park with the tier's share; the kind
+/// of park by `park_firm_share`, a park of that kind evenly; a standard-factory tenant with
+/// the tier's share (if the park offers standard factories), else a land holder. Its space
+/// is sized so that it uses a uniform share in [min, max] of the space's capacity.
+pub(crate) fn place_in_park(
+    land: &Land,
+    parks: &Parks,
+    seed: u64,
+    id: u32,
+    tier: Tier,
+    base_value_added: f64,
+) -> FirmLand {
+    let mut rng = StreamRng::new(seed, Purpose::Land, u64::from(id), 0);
+    // Always five draws, so the stream's use does not depend on the outcome.
+    let (u_in, u_kind, u_park, u_tenant, u_use) = (
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+    );
+    if parks.list.is_empty() || u_in >= land.in_park_share.get(tier) {
+        return FirmLand::outside();
+    }
+    let counts = land.parks.as_array();
+    let shares = land.park_firm_share.as_array();
+    let kind = pick(&cumulative(shares.iter().copied()), u_kind) as usize;
+    let n = counts[kind];
+    if n == 0 {
+        return FirmLand::outside();
+    }
+    let first: u32 = counts[..kind].iter().sum();
+    let park = first + ((u_park * f64::from(n)) as u32).min(n - 1);
+    let utilisation = land.initial_utilisation_min
+        + u_use * (land.initial_utilisation_max - land.initial_utilisation_min);
+    let needed_per_year = base_value_added * 365.0 / utilisation;
+    let tenant = parks.list[park as usize].offers[SupplyMode::StandardFactory.index()]
+        && u_tenant < land.standard_factory_tenant_share.get(tier);
+    let (land_milli_mu, floor_m2) = if tenant {
+        (
+            0,
+            (needed_per_year / land.capacity_per_m2_yuan)
+                .ceil()
+                .max(1.0) as u64,
+        )
+    } else {
+        (
+            (needed_per_year / land.capacity_per_mu_yuan * MILLI_MU_PER_MU)
+                .ceil()
+                .max(1.0) as u64,
+            0,
+        )
+    };
+    FirmLand {
+        park: park as u16,
+        land_milli_mu,
+        floor_m2,
+        pending: false,
+    }
+}
+
+/// Sizes each park's stocks from what its firms hold (in `land_total` and `floor_occupied`
+/// on entry) so that the initial occupancy is the scenario's, and splits new
+/// standard-factory supply in proportion to the floor stock.
+fn size_parks(s: &Scenario, parks: &mut Parks) {
+    let mut floor_sum = 0u64;
+    for park in &mut parks.list {
+        let held = park.land_total;
+        park.land_total = (held as f64 / s.land.initial_land_occupancy).ceil() as u64;
+        park.land_available = park.land_total - held;
+        if park.offers[SupplyMode::StandardFactory.index()] {
+            park.floor_total =
+                (park.floor_occupied as f64 / s.land.initial_floor_occupancy).ceil() as u64;
+            floor_sum += park.floor_total;
+        }
+    }
+    let offering = parks
+        .list
+        .iter()
+        .filter(|p| p.offers[SupplyMode::StandardFactory.index()])
+        .count();
+    for park in &mut parks.list {
+        if park.offers[SupplyMode::StandardFactory.index()] {
+            park.floor_build_share = if floor_sum > 0 {
+                park.floor_total as f64 / floor_sum as f64
+            } else {
+                1.0 / offering as f64
+            };
+        }
     }
 }
 

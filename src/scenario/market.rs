@@ -140,6 +140,10 @@ pub struct EntryExit {
     /// Extra chance per year of closing while declining.
     #[serde(default = "default_exit_decline")]
     pub exit_if_declining: f64,
+    /// Extra chance per year of closing while short of space: output at what the firm's
+    /// park land and floor space support, so it cannot expand (it may move away or close).
+    #[serde(default = "default_exit_space")]
+    pub exit_if_short_of_space: f64,
     /// New firms per year as a share of live firms; entrants are small (tier `other`).
     #[serde(default = "default_entry_rate")]
     pub entry_rate_per_year: f64,
@@ -235,6 +239,9 @@ fn default_decline() -> f64 {
 fn default_exit_decline() -> f64 {
     0.10
 }
+fn default_exit_space() -> f64 {
+    0.05
+}
 fn default_entry_rate() -> f64 {
     0.0437
 }
@@ -300,6 +307,7 @@ impl Default for EntryExit {
             exit_per_finance_problem: default_exit_finance(),
             decline_threshold: default_decline(),
             exit_if_declining: default_exit_decline(),
+            exit_if_short_of_space: default_exit_space(),
             entry_rate_per_year: default_entry_rate(),
             entrant_size: default_entrant_size(),
         }

@@ -103,8 +103,14 @@ pub struct Costs {
     /// Staff cost of one department slot (one ticket in work) per day, yuan.
     #[serde(default = "default_slot_cost")]
     pub department_slot_day_yuan: f64,
+    /// Construction cost of new standard-factory floor space, paid by the city, yuan per m².
+    #[serde(default = "default_standard_factory_cost")]
+    pub standard_factory_build_yuan_per_m2: f64,
 }
 
+fn default_standard_factory_cost() -> f64 {
+    2_500.0
+}
 fn default_count_from() -> Date {
     Date::from_ymd(2024, 1, 1).expect("valid date")
 }
@@ -228,6 +234,7 @@ impl Default for Costs {
         Costs {
             visit_yuan: default_visit_cost(),
             department_slot_day_yuan: default_slot_cost(),
+            standard_factory_build_yuan_per_m2: default_standard_factory_cost(),
         }
     }
 }

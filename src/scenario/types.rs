@@ -35,6 +35,10 @@ pub struct Scenario {
     /// Staff costs of the city's own programmes.
     #[serde(default)]
     pub costs: super::programmes::Costs,
+    /// Parks and their land and standard-factory stock (FACTS B1–B4); fixed when the world
+    /// is built.
+    #[serde(default)]
+    pub land: Land,
     /// How firms respond to matchmaking, policy push and fee campaigns.
     #[serde(default)]
     pub market: super::market::Market,
@@ -245,6 +249,8 @@ pub struct Levers {
     #[serde(default)]
     pub innovation: super::programmes::InnovationLevers,
     #[serde(default)]
+    pub land: LandLevers,
+    #[serde(default)]
     pub market: super::market::MarketLevers,
 }
 
@@ -303,6 +309,180 @@ pub struct Revisits {
     /// Beyond patience, the chance of satisfaction halves every this many days.
     #[serde(default = "default_satisfaction_half_life")]
     pub satisfaction_half_life_days: f64,
+}
+
+/// Values per kind of park in the "3+22+N" system (FACTS B1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerParkKind<T> {
+    /// The flagship zones (the "3").
+    pub flagship: T,
+    /// The city-level parks (the "22").
+    pub city: T,
+    /// The further parks (the "N"), as one aggregate park by default.
+    pub other: T,
+}
+
+impl<T: Clone> PerParkKind<T> {
+    pub fn as_array(&self) -> [T; 3] {
+        [self.flagship.clone(), self.city.clone(), self.other.clone()]
+    }
+}
+
+/// Values per land supply mode (FACTS B3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerSupplyMode<T> {
+    /// Transfer of the land-use right (出让).
+    pub transfer: T,
+    /// Long-term lease (长期租赁).
+    pub long_term_lease: T,
+    /// Lease first, transfer later (先租后让).
+    pub lease_then_transfer: T,
+    /// Flexible-term transfer (弹性年期供应), shorter than the 50-year maximum.
+    pub flexible_term: T,
+    /// Floor space in a standard factory building (标准厂房, 工业上楼), in m².
+    pub standard_factory: T,
+}
+
+impl<T: Clone> PerSupplyMode<T> {
+    pub fn as_array(&self) -> [T; 5] {
+        [
+            self.transfer.clone(),
+            self.long_term_lease.clone(),
+            self.lease_then_transfer.clone(),
+            self.flexible_term.clone(),
+            self.standard_factory.clone(),
+        ]
+    }
+}
+
+/// A land supply mode, as written in scenario files.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplyModeName {
+    Transfer,
+    LongTermLease,
+    LeaseThenTransfer,
+    FlexibleTerm,
+    StandardFactory,
+}
+
+/// `[land]`: the "3+22+N" parks (FACTS B1, B2) and the firms' land and floor space at the
+/// start. Park stocks are sized from what firms hold, so that the initial occupancy is the
+/// one given here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Land {
+    /// Number of parks of each kind (FACTS B1: 3 flagship zones, 22 city-level parks; the N
+    /// further parks are one aggregate park by default).
+    #[serde(default = "default_park_counts")]
+    pub parks: PerParkKind<u32>,
+    /// Share of each tier's firms located in a park; the others hold no park land and are
+    /// never short of space.
+    #[serde(default = "default_in_park_share")]
+    pub in_park_share: PerTier<f64>,
+    /// How firms in parks are spread over the kinds of park; shares sum to 1. Within a kind,
+    /// firms are spread evenly over its parks.
+    #[serde(default = "default_park_firm_share")]
+    pub park_firm_share: PerParkKind<f64>,
+    /// Share of each tier's in-park firms that rent standard-factory floor space instead of
+    /// holding land (where their park offers standard factories).
+    #[serde(default = "default_tenant_share")]
+    pub standard_factory_tenant_share: PerTier<f64>,
+    /// Share of each park's land held by firms on the first day (the rest is available).
+    #[serde(default = "default_initial_occupancy")]
+    pub initial_land_occupancy: f64,
+    /// Share of each park's standard-factory floor space occupied on the first day.
+    #[serde(default = "default_initial_occupancy")]
+    pub initial_floor_occupancy: f64,
+    /// Lowest share of its space's capacity a firm uses on the first day (drawn uniformly
+    /// between this and `initial_utilisation_max`).
+    #[serde(default = "default_initial_utilisation_min")]
+    pub initial_utilisation_min: f64,
+    /// Highest share of its space's capacity a firm uses on the first day.
+    #[serde(default = "default_initial_utilisation_max")]
+    pub initial_utilisation_max: f64,
+    /// Value added one mu of park land supports at full use, yuan per mu per year.
+    #[serde(default = "default_capacity_per_mu")]
+    pub capacity_per_mu_yuan: f64,
+    /// Value added one m² of standard-factory floor space supports at full use, yuan per m²
+    /// per year.
+    #[serde(default = "default_capacity_per_m2")]
+    pub capacity_per_m2_yuan: f64,
+    /// A firm asks for more space once its value added reaches this share of its space's
+    /// capacity.
+    #[serde(default = "default_request_at")]
+    pub request_at_utilisation: f64,
+    /// A firm asks for enough space to bring its use back down to this share of capacity.
+    #[serde(default = "default_expand_to")]
+    pub expand_to_utilisation: f64,
+    /// Supply modes each kind of park offers.
+    #[serde(default = "default_offers")]
+    pub offers: PerParkKind<Vec<SupplyModeName>>,
+    /// Whether each kind of park has devolved approvals (企业办事不出园, FACTS B2); their
+    /// lead times are divided by `levers.land.devolved_approvals_factor`.
+    #[serde(default = "default_devolved")]
+    pub devolved_approvals: PerParkKind<bool>,
+}
+
+/// Terms of one land supply mode. Land modes are priced per mu, the standard factory per
+/// m² of floor space.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModeTerms {
+    /// Paid once when the space is granted (and again when a lease is renewed), yuan per mu
+    /// (standard factory: yuan per m²).
+    pub upfront_yuan: f64,
+    /// Rent, yuan per mu per year (standard factory: yuan per m² per year), paid a year in
+    /// advance on each anniversary of the grant.
+    pub rent_yuan_per_year: f64,
+    /// Days from the request to the grant (approvals), before devolution.
+    pub lead_time_days: u32,
+    /// Years the grant runs; at the end a lease is renewed if the firm passes the 亩均 test,
+    /// otherwise the space returns to the park.
+    pub tenure_years: u32,
+    /// Lease-then-transfer only: after this many years a firm that passes the 亩均 test
+    /// converts its lease to a transfer and pays the transfer's up-front price. 0 elsewhere.
+    #[serde(default)]
+    pub convert_after_years: u32,
+}
+
+/// `[levers.land]`: land supply and 亩均论英雄 (FACTS B3, B4). Every key may change on a
+/// timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LandLevers {
+    /// Share of requests served by each supply mode; shares sum to 1. A park that does not
+    /// offer a mode serves its share by the modes it offers, in proportion.
+    #[serde(default = "default_supply_mix")]
+    pub supply_mix: PerSupplyMode<f64>,
+    /// Price, rent, lead time, tenure and conversion rule of each mode.
+    #[serde(default = "default_modes")]
+    pub modes: PerSupplyMode<ModeTerms>,
+    /// New standard-factory floor space completed per year across all parks that offer
+    /// standard factories (工业上楼), m² per year; split in proportion to their initial stock.
+    #[serde(default = "default_sf_new")]
+    pub standard_factory_new_m2_per_year: f64,
+    /// Lead times in parks with devolved approvals are divided by this factor (≥ 1).
+    #[serde(default = "default_devolved_factor")]
+    pub devolved_approvals_factor: f64,
+    /// 亩均论英雄: a firm holding land whose value added per mu is below this is scored low,
+    /// yuan per mu per year.
+    #[serde(default = "default_mu_threshold")]
+    pub mu_threshold_yuan: f64,
+    /// First evaluation day; evaluations repeat every `evaluation_interval_days` from it.
+    #[serde(default = "default_evaluation_start")]
+    pub evaluation_start: Date,
+    /// Days between evaluations.
+    #[serde(default = "default_evaluation_interval")]
+    pub evaluation_interval_days: u32,
+    /// Share of a low-scored firm's land reclaimed at an evaluation, at most its idle land
+    /// (the land its value added does not need at full use).
+    #[serde(default = "default_reclaim_share")]
+    pub reclaim_share: f64,
 }
 
 /// `[[departments]]`: a government department that resolves tickets.
@@ -484,6 +664,128 @@ fn default_service_cv() -> f64 {
     1.5
 }
 
+fn default_park_counts() -> PerParkKind<u32> {
+    PerParkKind {
+        flagship: 3,
+        city: 22,
+        other: 1,
+    }
+}
+fn default_in_park_share() -> PerTier<f64> {
+    PerTier {
+        leading: 0.9,
+        key: 0.8,
+        above_scale: 0.7,
+        other: 0.5,
+    }
+}
+fn default_park_firm_share() -> PerParkKind<f64> {
+    PerParkKind {
+        flagship: 0.3,
+        city: 0.5,
+        other: 0.2,
+    }
+}
+fn default_tenant_share() -> PerTier<f64> {
+    PerTier {
+        leading: 0.0,
+        key: 0.0,
+        above_scale: 0.1,
+        other: 0.5,
+    }
+}
+fn default_initial_occupancy() -> f64 {
+    0.85
+}
+fn default_initial_utilisation_min() -> f64 {
+    0.3
+}
+fn default_initial_utilisation_max() -> f64 {
+    0.7
+}
+fn default_capacity_per_mu() -> f64 {
+    2.0e6
+}
+fn default_capacity_per_m2() -> f64 {
+    3_000.0
+}
+fn default_request_at() -> f64 {
+    0.9
+}
+fn default_expand_to() -> f64 {
+    0.7
+}
+fn default_offers() -> PerParkKind<Vec<SupplyModeName>> {
+    use SupplyModeName::*;
+    PerParkKind {
+        flagship: vec![
+            Transfer,
+            LongTermLease,
+            LeaseThenTransfer,
+            FlexibleTerm,
+            StandardFactory,
+        ],
+        city: vec![
+            Transfer,
+            LongTermLease,
+            LeaseThenTransfer,
+            FlexibleTerm,
+            StandardFactory,
+        ],
+        other: vec![Transfer, LongTermLease, StandardFactory],
+    }
+}
+fn default_devolved() -> PerParkKind<bool> {
+    PerParkKind {
+        flagship: true,
+        city: true,
+        other: false,
+    }
+}
+fn default_supply_mix() -> PerSupplyMode<f64> {
+    PerSupplyMode {
+        transfer: 0.4,
+        long_term_lease: 0.1,
+        lease_then_transfer: 0.15,
+        flexible_term: 0.15,
+        standard_factory: 0.2,
+    }
+}
+fn default_modes() -> PerSupplyMode<ModeTerms> {
+    let terms = |upfront, rent, lead, tenure, convert| ModeTerms {
+        upfront_yuan: upfront,
+        rent_yuan_per_year: rent,
+        lead_time_days: lead,
+        tenure_years: tenure,
+        convert_after_years: convert,
+    };
+    PerSupplyMode {
+        transfer: terms(300_000.0, 0.0, 120, 50, 0),
+        long_term_lease: terms(0.0, 15_000.0, 60, 20, 0),
+        lease_then_transfer: terms(0.0, 15_000.0, 60, 50, 3),
+        flexible_term: terms(120_000.0, 0.0, 90, 20, 0),
+        standard_factory: terms(0.0, 180.0, 30, 5, 0),
+    }
+}
+fn default_sf_new() -> f64 {
+    1_000_000.0
+}
+fn default_devolved_factor() -> f64 {
+    1.5
+}
+fn default_mu_threshold() -> f64 {
+    600_000.0
+}
+fn default_evaluation_start() -> Date {
+    Date::from_ymd(2024, 6, 30).expect("valid date")
+}
+fn default_evaluation_interval() -> u32 {
+    365
+}
+fn default_reclaim_share() -> f64 {
+    0.2
+}
+
 /// The baseline's departments: who owns which category of demand.
 pub fn default_departments() -> Vec<Department> {
     use CategoryName::*;
@@ -514,6 +816,42 @@ impl Default for Population {
             chains: default_chains(),
             ownership: default_ownership(),
             districts: default_districts(),
+        }
+    }
+}
+
+impl Default for Land {
+    fn default() -> Self {
+        Land {
+            parks: default_park_counts(),
+            in_park_share: default_in_park_share(),
+            park_firm_share: default_park_firm_share(),
+            standard_factory_tenant_share: default_tenant_share(),
+            initial_land_occupancy: default_initial_occupancy(),
+            initial_floor_occupancy: default_initial_occupancy(),
+            initial_utilisation_min: default_initial_utilisation_min(),
+            initial_utilisation_max: default_initial_utilisation_max(),
+            capacity_per_mu_yuan: default_capacity_per_mu(),
+            capacity_per_m2_yuan: default_capacity_per_m2(),
+            request_at_utilisation: default_request_at(),
+            expand_to_utilisation: default_expand_to(),
+            offers: default_offers(),
+            devolved_approvals: default_devolved(),
+        }
+    }
+}
+
+impl Default for LandLevers {
+    fn default() -> Self {
+        LandLevers {
+            supply_mix: default_supply_mix(),
+            modes: default_modes(),
+            standard_factory_new_m2_per_year: default_sf_new(),
+            devolved_approvals_factor: default_devolved_factor(),
+            mu_threshold_yuan: default_mu_threshold(),
+            evaluation_start: default_evaluation_start(),
+            evaluation_interval_days: default_evaluation_interval(),
+            reclaim_share: default_reclaim_share(),
         }
     }
 }

@@ -182,6 +182,10 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         "costs.department_slot_day_yuan",
         s.costs.department_slot_day_yuan,
     );
+    p.non_negative(
+        "costs.standard_factory_build_yuan_per_m2",
+        s.costs.standard_factory_build_yuan_per_m2,
+    );
 
     let c = &s.levers.campaign;
     if c.start < meta.start || c.start > meta.end {
@@ -219,6 +223,8 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         "levers.revisits.satisfaction_half_life_days",
         r.satisfaction_half_life_days,
     );
+
+    validate_land(&mut p, s);
 
     if s.departments.is_empty() {
         p.push(
@@ -376,6 +382,7 @@ fn validate_market(s: &Scenario, p: &mut Checker) {
         ("exit_per_finance_problem", e.exit_per_finance_problem),
         ("decline_threshold", e.decline_threshold),
         ("exit_if_declining", e.exit_if_declining),
+        ("exit_if_short_of_space", e.exit_if_short_of_space),
     ] {
         p.non_negative(&format!("entry_exit.{key}"), v);
     }
@@ -385,6 +392,179 @@ fn validate_market(s: &Scenario, p: &mut Checker) {
         p.non_negative(&format!("entry_exit.exit_tier_multiplier.{tier}"), v);
     }
     p.positive("entry_exit.entrant_size", e.entrant_size);
+}
+
+/// Most parks accepted (park ids are 16-bit).
+pub const MAX_PARKS: u32 = 10_000;
+
+/// `[land]` and `[levers.land]`.
+fn validate_land(p: &mut Checker, s: &Scenario) {
+    let land = &s.land;
+    let counts = land.parks.as_array();
+    let total: u64 = counts.iter().map(|&n| u64::from(n)).sum();
+    if total > u64::from(MAX_PARKS) {
+        p.push(
+            "land.parks",
+            format!("{total} parks; at most {MAX_PARKS} are supported"),
+        );
+    }
+    for (tier, v) in tier_names().iter().zip(land.in_park_share.as_array()) {
+        p.unit_interval(&format!("land.in_park_share.{tier}"), v);
+    }
+    for (tier, v) in tier_names()
+        .iter()
+        .zip(land.standard_factory_tenant_share.as_array())
+    {
+        p.unit_interval(&format!("land.standard_factory_tenant_share.{tier}"), v);
+    }
+    let kind_items = park_kind_names()
+        .into_iter()
+        .map(str::to_owned)
+        .zip(land.park_firm_share.as_array());
+    p.shares("land.park_firm_share", kind_items);
+    for ((kind, n), share) in park_kind_names()
+        .iter()
+        .zip(counts)
+        .zip(land.park_firm_share.as_array())
+    {
+        if n == 0 && share > 0.0 {
+            p.push(
+                &format!("land.parks.{kind}"),
+                format!(
+                    "is 0, but land.park_firm_share.{kind} puts {share} of in-park firms there"
+                ),
+            );
+        }
+    }
+    for (key, v) in [
+        ("land.initial_land_occupancy", land.initial_land_occupancy),
+        ("land.initial_floor_occupancy", land.initial_floor_occupancy),
+        ("land.initial_utilisation_min", land.initial_utilisation_min),
+        ("land.initial_utilisation_max", land.initial_utilisation_max),
+    ] {
+        if p.finite(key, v) && !(v > 0.0 && v <= 1.0) {
+            p.push(key, format!("must be > 0 and ≤ 1, got {v}"));
+        }
+    }
+    if land.initial_utilisation_min > land.initial_utilisation_max {
+        p.push(
+            "land.initial_utilisation_min",
+            format!(
+                "{} is above land.initial_utilisation_max {}",
+                land.initial_utilisation_min, land.initial_utilisation_max
+            ),
+        );
+    }
+    p.positive("land.capacity_per_mu_yuan", land.capacity_per_mu_yuan);
+    p.positive("land.capacity_per_m2_yuan", land.capacity_per_m2_yuan);
+    p.positive("land.request_at_utilisation", land.request_at_utilisation);
+    p.positive("land.expand_to_utilisation", land.expand_to_utilisation);
+    if land.expand_to_utilisation >= land.request_at_utilisation {
+        p.push(
+            "land.expand_to_utilisation",
+            format!(
+                "must be below land.request_at_utilisation ({}), got {} (a firm would ask for no space)",
+                land.request_at_utilisation, land.expand_to_utilisation
+            ),
+        );
+    }
+    for (kind, offers) in park_kind_names().iter().zip(land.offers.as_array()) {
+        let key = format!("land.offers.{kind}");
+        if offers.is_empty() {
+            p.push(&key, "a park must offer at least one supply mode");
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &offers {
+            if !seen.insert(*m) {
+                let name = serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                p.push(&key, format!("`{name}` is listed twice"));
+            }
+        }
+    }
+
+    let l = &s.levers.land;
+    let mix_items = supply_mode_names()
+        .into_iter()
+        .map(str::to_owned)
+        .zip(l.supply_mix.as_array());
+    p.shares("levers.land.supply_mix", mix_items);
+    for (name, terms) in supply_mode_names().iter().zip(l.modes.as_array()) {
+        let key = |field: &str| format!("levers.land.modes.{name}.{field}");
+        p.non_negative(&key("upfront_yuan"), terms.upfront_yuan);
+        p.non_negative(&key("rent_yuan_per_year"), terms.rent_yuan_per_year);
+        if terms.tenure_years == 0 {
+            p.push(&key("tenure_years"), "must be at least 1 year");
+        } else if terms.tenure_years > 100 {
+            p.push(
+                &key("tenure_years"),
+                format!("must be at most 100 years, got {}", terms.tenure_years),
+            );
+        }
+        if terms.lead_time_days > 3650 {
+            p.push(
+                &key("lead_time_days"),
+                format!("must be at most 3650 days, got {}", terms.lead_time_days),
+            );
+        }
+        if *name == "lease_then_transfer" {
+            if terms.convert_after_years == 0 || terms.convert_after_years >= terms.tenure_years {
+                p.push(
+                    &key("convert_after_years"),
+                    format!(
+                        "must be at least 1 and below tenure_years ({}), got {}",
+                        terms.tenure_years, terms.convert_after_years
+                    ),
+                );
+            }
+        } else if terms.convert_after_years != 0 {
+            p.push(
+                &key("convert_after_years"),
+                "only lease_then_transfer converts; must be 0 here",
+            );
+        }
+    }
+    p.non_negative(
+        "levers.land.standard_factory_new_m2_per_year",
+        l.standard_factory_new_m2_per_year,
+    );
+    if p.finite(
+        "levers.land.devolved_approvals_factor",
+        l.devolved_approvals_factor,
+    ) && l.devolved_approvals_factor < 1.0
+    {
+        p.push(
+            "levers.land.devolved_approvals_factor",
+            format!(
+                "must be ≥ 1 (it divides lead times), got {}",
+                l.devolved_approvals_factor
+            ),
+        );
+    }
+    p.non_negative("levers.land.mu_threshold_yuan", l.mu_threshold_yuan);
+    if l.evaluation_interval_days == 0 {
+        p.push(
+            "levers.land.evaluation_interval_days",
+            "must be at least 1 day",
+        );
+    }
+    p.unit_interval("levers.land.reclaim_share", l.reclaim_share);
+}
+
+fn park_kind_names() -> [&'static str; 3] {
+    ["flagship", "city", "other"]
+}
+
+fn supply_mode_names() -> [&'static str; 5] {
+    [
+        "transfer",
+        "long_term_lease",
+        "lease_then_transfer",
+        "flexible_term",
+        "standard_factory",
+    ]
 }
 
 fn tier_names() -> [&'static str; 4] {

@@ -1,13 +1,15 @@
 //! Firm entry: new small firms (tier `other`) start up at a rate proportional to the live
 //! population, so that in the baseline entry roughly balances exit. Entrants take the next
 //! firm ids in order and are drawn exactly like established firms of their tier (their own
-//! streams), at `entrant_size` of the tier's median value added.
+//! streams), at `entrant_size` of the tier's median value added. An entrant drawn into a
+//! park takes its space from the park's free land or floor space; if the park has too little,
+//! it settles outside the parks instead (and is then never short of space).
 
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Demography, EntryExitSettings, FirmId, FirmIndex, FirmTemplate, MarketStatus,
-    RunSeed, Survival, Tier,
+    Capabilities, Demography, EntryExitSettings, FirmId, FirmIndex, FirmLand, FirmTemplate,
+    LandSettings, MarketStatus, NO_PARK, Parks, RunSeed, Survival, Tier, place_in_park,
 };
 use crate::scenario::MAX_FIRMS;
 
@@ -32,17 +34,46 @@ pub fn enter_firms(world: &mut World) {
         return;
     }
     let seed = world.resource::<RunSeed>().0;
+    let land_settings = world.resource::<LandSettings>().clone();
     world.resource_scope(|world, template: Mut<FirmTemplate>| {
         let mut index = std::mem::take(&mut world.resource_mut::<FirmIndex>().0);
+        let mut without_space = 0u64;
         for _ in 0..count {
             let id = index.len() as u32;
-            let (profile, state) = template.draw(seed, id, Tier::Other, size);
+            let (profile, mut state) = template.draw(seed, id, Tier::Other, size);
+            let mut parks = world.resource_mut::<Parks>();
+            let mut land = place_in_park(
+                &template.land,
+                &parks,
+                seed,
+                id,
+                Tier::Other,
+                profile.base_value_added,
+            );
+            if land.park != NO_PARK {
+                let park = &mut parks.list[usize::from(land.park)];
+                let fits = land.land_milli_mu <= park.land_available
+                    && park.floor_occupied + land.floor_m2 <= park.floor_total;
+                if fits {
+                    park.land_available -= land.land_milli_mu;
+                    park.floor_occupied += land.floor_m2;
+                    state.space_log_cap = land_settings.log_cap(
+                        land.land_milli_mu,
+                        land.floor_m2,
+                        profile.base_value_added,
+                    );
+                } else {
+                    land = FirmLand::outside();
+                    without_space += 1;
+                }
+            }
             let entity = world
                 .spawn((
                     FirmId(id),
                     profile,
                     state,
                     Capabilities::default(),
+                    land,
                     Survival::new(seed, id),
                     MarketStatus::default(),
                 ))
@@ -50,5 +81,6 @@ pub fn enter_firms(world: &mut World) {
             index.push(entity);
         }
         world.resource_mut::<FirmIndex>().0 = index;
+        world.resource_mut::<Demography>().entered_outside_parks += without_space;
     });
 }

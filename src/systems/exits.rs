@@ -1,15 +1,17 @@
 //! Firm exit. Every firm carries an exit clock (`Survival`); each day it loses the firm's
 //! exit hazard, which rises with its open problems, more so with open finance problems
-//! (eased by the fee and arrears campaigns, FACTS B19), and while its output is declining.
-//! A firm whose clock runs out closes at the end of the day: it is marked `Exited` and its
-//! open tickets are withdrawn. The briefing gives no exit rates; docs/MODEL.md says why the
+//! (eased by the fee and arrears campaigns, FACTS B19), while its output is declining, and
+//! while it is short of space (its output at what its land and floor space support, FACTS
+//! B3). A firm whose clock runs out closes at the end of the day: it is marked `Exited`, its
+//! open tickets are withdrawn and its land and floor space return to its park. The briefing gives no exit rates; docs/MODEL.md says why the
 //! defaults are what they are.
 
 use bevy_ecs::prelude::*;
 
 use crate::model::{
     Capabilities, Category, Counters, Demography, DigitalStage, EntryExitSettings, Exited,
-    FeeRelief, FirmId, FirmProfile, FirmState, InnovationCounts, Survival, TicketBook,
+    FeeRelief, FirmId, FirmLand, FirmProfile, FirmState, InnovationCounts, LandBook, NO_PARK,
+    Parks, Survival, TicketBook,
 };
 
 // Run down every live firm's exit clock by today's hazard; note the firms that close.
@@ -43,6 +45,9 @@ pub fn advance_exit_clocks(
             if state.log_level < settings.decline_level {
                 hazard += settings.declining[t];
             }
+            if state.log_level >= state.space_log_cap {
+                hazard += settings.short_of_space[t];
+            }
             clock.hazard_left -= hazard;
             if clock.hazard_left <= 0.0 {
                 exiting.push((id.0, *entity));
@@ -51,8 +56,9 @@ pub fn advance_exit_clocks(
     }
 }
 
-// Close today's exiting firms, in firm-id order: withdraw their open tickets, take them out
-// of the innovation counts and mark them `Exited`. Runs alone (exclusive), once a day.
+// Close today's exiting firms, in firm-id order: withdraw their open tickets, return their
+// space to their parks, take them out of the innovation counts and mark them `Exited`. Runs
+// alone (exclusive), once a day.
 pub fn close_exited_firms(world: &mut World) {
     let mut exiting = std::mem::take(&mut world.resource_mut::<Demography>().exiting);
     if exiting.is_empty() {
@@ -90,6 +96,33 @@ pub fn close_exited_firms(world: &mut World) {
         withdrawn
     });
     world.resource_mut::<Counters>().tickets_withdrawn += withdrawn;
+
+    // Land and floor space come back to the parks (available + held = total stays true), a
+    // waiting request leaves its queue, and the firm's contracts end.
+    world.resource_scope(|world, mut parks: Mut<Parks>| {
+        for &(_, entity) in &exiting {
+            let Some(mut land) = world.get_mut::<FirmLand>(entity) else {
+                continue;
+            };
+            if land.park == NO_PARK {
+                continue;
+            }
+            let (park, held, floor, pending) =
+                (land.park, land.land_milli_mu, land.floor_m2, land.pending);
+            *land = FirmLand::outside();
+            let p = &mut parks.list[usize::from(park)];
+            p.land_available += held;
+            p.floor_occupied -= floor;
+            if pending {
+                p.queue.retain(|r| r.firm != entity);
+            }
+            let mut book = world.resource_mut::<LandBook>();
+            book.vacated_milli_mu += held;
+            for c in book.contracts.iter_mut().filter(|c| c.firm == entity) {
+                c.active = false;
+            }
+        }
+    });
 
     for &(_, entity) in &exiting {
         let (tier, caps) = {

@@ -11,8 +11,13 @@
 //! | Market      | `run_fee_campaigns` | arrears and fee campaigns: outlay, and today's relief   |
 //! | Market      | `hold_matchmaking_events` | events due today; attendees sign intended orders  |
 //! | Market      | `push_policies`     | the platform reaches firms; benefits taken up and paid  |
-//! | Production  | `produce`           | value added and investment per firm, with problem drag  |
+//! | Production  | `produce`           | value added and investment per firm, with problem drag and the space cap |
 //! | Production  | `deliver_orders`    | value added of converted orders being delivered         |
+//! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
+//! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
+//! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
+//! | Land        | `request_land`      | firms that have outgrown their space queue a request    |
+//! | Land        | `grant_land`        | parks grant requests whose lead time has passed, if they have the space |
 //! | Demography  | `advance_exit_clocks` | each firm's exit clock runs down by today's hazard    |
 //! | Demography  | `close_exited_firms` | firms whose clock ran out close (exclusive)            |
 //! | Demography  | `enter_firms`       | new small firms start up (exclusive)                    |
@@ -21,15 +26,23 @@
 //! The order matters: a problem surfaced by today's visit reaches its department today when
 //! triage is same-day, and today's production feels the drag of problems still open tonight
 //! (after today's benefits settled some), the relief of today's fee campaigns and the growth
-//! of capabilities gained today. Orders signed today start delivering today. Firms close and
-//! enter after production, so a closing firm's last day of output counts and an entrant
-//! produces from tomorrow; the metrics row then counts the firms alive tonight.
+//! of capabilities gained today. Orders signed today start delivering today.
+//! Land runs after Production so that the 亩均 score and requests read today's output, and
+//! space granted today lifts the cap from tomorrow's production (production is never
+//! computed against half-updated stocks). Within Land, land comes back to the parks
+//! (reclaimed, then expired leases, then new floor space) before requests are queued and
+//! granted, so that a request can use it the same day.
+//! Firms close and enter last, after Land: a closing firm's last day of output counts, its
+//! space returns to its park for tomorrow's grants, an entrant produces from tomorrow, and
+//! the metrics row counts the firms alive tonight.
 
 mod entry;
 mod escalation;
 mod exits;
 mod fee_campaigns;
 mod innovation;
+mod land;
+mod land_evaluation;
 mod matchmaking;
 mod orders;
 mod policy_push;
@@ -47,6 +60,11 @@ pub use escalation::escalate_tickets;
 pub use exits::{advance_exit_clocks, close_exited_firms};
 pub use fee_campaigns::run_fee_campaigns;
 pub use innovation::transform_firms;
+pub use land::{
+    build_standard_factories, grant_land, passes_mu_test, request_land, settle_land_contracts,
+    value_added_per_mu,
+};
+pub use land_evaluation::evaluate_land_use;
 pub use matchmaking::hold_matchmaking_events;
 pub use orders::deliver_orders;
 pub use policy_push::push_policies;
@@ -66,6 +84,7 @@ pub enum Phase {
     Innovation,
     Market,
     Production,
+    Land,
     Demography,
     Metrics,
 }
@@ -84,6 +103,7 @@ pub fn daily_schedule() -> Schedule {
             Phase::Innovation,
             Phase::Market,
             Phase::Production,
+            Phase::Land,
             Phase::Demography,
             Phase::Metrics,
         )
@@ -101,6 +121,15 @@ pub fn daily_schedule() -> Schedule {
             .chain()
             .in_set(Phase::Market),
         (produce, deliver_orders).chain().in_set(Phase::Production),
+        (
+            evaluate_land_use,
+            settle_land_contracts,
+            build_standard_factories,
+            request_land,
+            grant_land,
+        )
+            .chain()
+            .in_set(Phase::Land),
         (advance_exit_clocks, close_exited_firms, enter_firms)
             .chain()
             .in_set(Phase::Demography),

@@ -1,5 +1,5 @@
-//! Production: each firm's value added follows its trend, less a drag for every open problem,
-//! plus a daily shock; investment follows value added and the year's project pipeline, and
+//! Production: each firm's value added follows its trend (none while its output is at what
+//! its space supports), less a drag for every open problem, plus a daily shock; investment follows value added and the year's project pipeline, and
 //! waits while a land or finance problem is open.
 
 use bevy_ecs::prelude::*;
@@ -72,8 +72,14 @@ pub fn step_production(
     let (f, c) = (Category::Finance.index(), Category::Cost.index());
     let count = |i: usize| f64::from(u16::from(state.latent[i]) + u16::from(state.ticketed[i]));
     let relieved = relief.finance * count(f) + relief.cost * count(c);
-    state.log_level += settings.drift_per_day + state.growth_bonus_per_day
-        - settings.drag_per_problem_day * (f64::from(open) - relieved)
+    // A firm whose output has reached what its land and floor space support cannot expand
+    // (FACTS B3, B4): it loses the trend, keeps the drag and the shock, until it gets space.
+    let trend = if state.log_level < state.space_log_cap {
+        settings.drift_per_day + state.growth_bonus_per_day
+    } else {
+        0.0
+    };
+    state.log_level += trend - settings.drag_per_problem_day * (f64::from(open) - relieved)
         + settings.shock_sd_per_day * z;
     let potential = profile.base_value_added * state.log_level.exp();
     let lost = if state.disturbed_today {
@@ -177,5 +183,28 @@ mod tests {
         let b = step_production(&mut blocked, &p, &s2, 1.0, &none, 0.0);
         assert_eq!(b.investment * 2, a.investment.max(b.investment * 2));
         assert!(b.investment < a.investment);
+    }
+
+    #[test]
+    fn a_firm_at_its_space_capacity_loses_the_trend_only() {
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
+        let mut free = FirmState::default();
+        let mut capped = FirmState {
+            // Output already well above what its space supports.
+            space_log_cap: -1.0,
+            latent: [1, 0, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        for _ in 0..365 {
+            step_production(&mut free, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut capped, &p, &s, 1.0, &none, 0.0);
+        }
+        assert!((free.log_level - 0.05).abs() < 1e-9);
+        // Above the cap all year: no trend, but the drag of its open problem still applies.
+        assert!(
+            (capped.log_level + 0.03).abs() < 1e-9,
+            "{}",
+            capped.log_level
+        );
     }
 }

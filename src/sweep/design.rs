@@ -1,0 +1,123 @@
+//! Design points: the value each parameter takes at point i, computed from i alone (no list
+//! of points is held), so a sweep of any size, or any shard of it, costs no memory up front.
+
+use serde_json::Value;
+
+use super::sobol::Sobol;
+use super::spec::{Design, Parameter, Sweep, number};
+use crate::rng::{Purpose, StreamRng, mix64};
+
+pub struct Designer {
+    design: Design,
+    points: u64,
+    seed: u64,
+    sobol: Option<Sobol>,
+}
+
+impl Designer {
+    pub fn new(sweep: &Sweep) -> Designer {
+        Designer {
+            design: sweep.header.design,
+            points: sweep.points(),
+            seed: sweep.master_seed,
+            sobol: (sweep.header.design == Design::Sobol)
+                .then(|| Sobol::new(sweep.parameters.len())),
+        }
+    }
+
+    /// The value of every parameter at design point `i`.
+    pub fn point(&self, parameters: &[Parameter], i: u64) -> Vec<Value> {
+        match self.design {
+            Design::Grid => {
+                // Mixed radix, the first parameter varying slowest.
+                let mut rest = i;
+                let mut out = vec![Value::Null; parameters.len()];
+                for (j, p) in parameters.iter().enumerate().rev() {
+                    let values = p.values.as_deref().unwrap_or_default();
+                    let n = values.len() as u64;
+                    out[j] = json(&values[(rest % n) as usize]);
+                    rest /= n;
+                }
+                out
+            }
+            _ => parameters
+                .iter()
+                .enumerate()
+                .map(|(j, p)| value_at(p, self.unit(i, j)))
+                .collect(),
+        }
+    }
+
+    /// Coordinate j of point i in [0, 1).
+    fn unit(&self, i: u64, j: usize) -> f64 {
+        let mut rng = StreamRng::new(self.seed, Purpose::SweepDesign, i, j as u32);
+        match self.design {
+            Design::Grid => unreachable!("a grid has no unit coordinates"),
+            Design::Random => rng.uniform(),
+            Design::LatinHypercube => {
+                let key = mix64(self.seed ^ mix64(j as u64 + 1));
+                let stratum = permute(i, self.points, key);
+                (stratum as f64 + rng.uniform()) / self.points as f64
+            }
+            Design::Sobol => self.sobol.as_ref().expect("sobol").coordinate(i, j),
+        }
+    }
+}
+
+fn json(v: &toml::Value) -> Value {
+    serde_json::to_value(v).expect("TOML converts to JSON")
+}
+
+/// A parameter's value at unit coordinate u: one of its `values`, or a point of its range
+/// (each whole number equally likely when `integer`).
+fn value_at(p: &Parameter, u: f64) -> Value {
+    if let Some(values) = &p.values {
+        let k = ((u * values.len() as f64) as usize).min(values.len() - 1);
+        return json(&values[k]);
+    }
+    let (min, max) = (p.min.unwrap_or(0.0), p.max.unwrap_or(0.0));
+    if p.integer {
+        let (lo, hi) = (min.round(), max.round());
+        number((lo + (u * (hi - lo + 1.0)).floor()).min(hi), true)
+    } else {
+        number(min + u * (max - min), false)
+    }
+}
+
+/// A pseudo-random permutation of 0..n, evaluated at i without storing it: a balanced
+/// Feistel network on the smallest even power of two ≥ n, with cycle walking.
+pub fn permute(i: u64, n: u64, key: u64) -> u64 {
+    debug_assert!(i < n);
+    let bits = (64 - (n.max(2) - 1).leading_zeros()).div_ceil(2) * 2;
+    let half = bits / 2;
+    let mask = (1u64 << half) - 1;
+    let mut x = i;
+    loop {
+        let (mut l, mut r) = (x >> half, x & mask);
+        for round in 0..4u64 {
+            let f = mix64(key ^ mix64(r ^ (round << 32))) & mask;
+            (l, r) = (r, l ^ f);
+        }
+        x = (l << half) | r;
+        if x < n {
+            return x;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_is_a_permutation() {
+        for n in [1u64, 2, 3, 10, 64, 100, 1000] {
+            let mut seen = vec![false; n as usize];
+            for i in 0..n {
+                let p = permute(i, n, 42) as usize;
+                assert!(!seen[p], "n {n}");
+                seen[p] = true;
+            }
+        }
+    }
+}

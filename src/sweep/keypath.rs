@@ -1,0 +1,105 @@
+//! Key paths into a scenario, as sweep parameters name them: `levers.triage.delay_days`,
+//! `departments[2].capacity`, or a timeline entry such as
+//! `timeline[0].set."levers.triage.delay_days"` (quotes keep a dotted key whole).
+
+use serde_json::Value;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits a key path into keys and indices; an error says what is wrong with it.
+pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    let mut chars = path.chars().peekable();
+    let mut expect_key = true;
+    while let Some(&c) = chars.peek() {
+        if expect_key {
+            let mut key = String::new();
+            if c == '"' {
+                chars.next();
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some(ch) => key.push(ch),
+                        None => return Err(format!("`{path}` has an unclosed quote")),
+                    }
+                }
+            } else {
+                while let Some(&ch) = chars.peek() {
+                    if ch == '.' || ch == '[' {
+                        break;
+                    }
+                    if ch == '"' {
+                        return Err(format!("`{path}`: quote a whole key, not part of one"));
+                    }
+                    key.push(ch);
+                    chars.next();
+                }
+            }
+            if key.is_empty() {
+                return Err(format!("`{path}` has an empty key"));
+            }
+            out.push(Segment::Key(key));
+            expect_key = false;
+        } else if c == '[' {
+            chars.next();
+            let mut digits = String::new();
+            for ch in chars.by_ref() {
+                if ch == ']' {
+                    break;
+                }
+                digits.push(ch);
+            }
+            let i = digits
+                .parse()
+                .map_err(|_| format!("`{path}`: `[{digits}]` is not an index"))?;
+            out.push(Segment::Index(i));
+        } else if c == '.' {
+            chars.next();
+            expect_key = true;
+        } else {
+            return Err(format!("`{path}`: unexpected `{c}`"));
+        }
+    }
+    if out.is_empty() || expect_key {
+        return Err(format!("`{path}` is not a key path"));
+    }
+    Ok(out)
+}
+
+/// The value at a path in a scenario's JSON tree, if the scenario has that key.
+pub fn slot<'a>(tree: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> {
+    let mut node = tree;
+    for seg in path {
+        node = match seg {
+            Segment::Key(k) => node.as_object_mut()?.get_mut(k)?,
+            Segment::Index(i) => node.as_array_mut()?.get_mut(*i)?,
+        };
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_keys_indices_and_quoted_keys() {
+        assert_eq!(
+            parse("timeline[0].set.\"levers.triage.delay_days\"").unwrap(),
+            vec![
+                Segment::Key("timeline".into()),
+                Segment::Index(0),
+                Segment::Key("set".into()),
+                Segment::Key("levers.triage.delay_days".into()),
+            ]
+        );
+        assert_eq!(parse("a.b").unwrap().len(), 2);
+        for bad in ["", "a.", ".a", "a[x]", "a\"b", "\"open", "a..b"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Sweep files: a base scenario, the parameters to vary (by key path), a design, replicates
+//! and a master seed. Loading checks everything a run would trip over, with the file, line
+//! and key of each problem.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::keypath::{self, Segment};
+use crate::input::{InputErrors, Problem, Source};
+use crate::scenario::{LoadedScenario, Scenario};
+
+/// How design points are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Design {
+    /// Every combination of the parameters' `values` lists (the first parameter varies
+    /// slowest).
+    Grid,
+    /// `samples` points drawn uniformly and independently.
+    Random,
+    /// `samples` points, each parameter's range cut into `samples` strata used once each.
+    LatinHypercube,
+    /// The first `samples` points of the Sobol sequence (low discrepancy).
+    Sobol,
+}
+
+/// `[sweep]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Names the output folder (`output/sweeps/<name>`).
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The base scenario, relative to the sweep file's folder.
+    pub scenario: PathBuf,
+    pub design: Design,
+    /// Number of design points, for `random`, `latin-hypercube` and `sobol`.
+    #[serde(default)]
+    pub samples: Option<u64>,
+    /// Replicates per design point; replicate k has the same seed at every point.
+    #[serde(default = "one")]
+    pub replicates: u32,
+    /// Master seed: replicate seeds and sampled points derive from it. Defaults to the base
+    /// scenario's seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// `[[parameters]]`: one scenario key to vary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// Key path in the scenario, e.g. `levers.triage.delay_days`.
+    pub key: String,
+    /// The values to take (grid), or to choose among (the sampling designs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<toml::Value>>,
+    /// A numeric range, for the sampling designs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Round sampled values to whole numbers.
+    #[serde(default)]
+    pub integer: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    sweep: Header,
+    #[serde(default)]
+    parameters: Vec<Parameter>,
+}
+
+/// A checked sweep, ready to run.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub header: Header,
+    pub parameters: Vec<Parameter>,
+    pub paths: Vec<Vec<Segment>>,
+    pub base: LoadedScenario,
+    /// The base scenario as a JSON tree, where parameters are set.
+    pub tree: Value,
+    pub master_seed: u64,
+}
+
+/// Most design points a sweep may have (a guard against typos such as `samples = 1e12`).
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// Reads and checks a sweep file and its base scenario.
+pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
+    let source = Source::read(path)?;
+    let file: SweepFile = source.parse()?;
+    let mut problems = Vec::new();
+    let h = &file.sweep;
+    if h.name.is_empty()
+        || h.name.starts_with('.')
+        || h.name.contains(['/', '\\'])
+        || h.name.contains("..")
+    {
+        problems.push(Problem::new(
+            "sweep.name",
+            "must be a plain folder name (no `/`, `\\` or `..`)",
+        ));
+    }
+    if h.replicates == 0 {
+        problems.push(Problem::new("sweep.replicates", "must be at least 1"));
+    }
+    let sampling = h.design != Design::Grid;
+    match (sampling, h.samples) {
+        (true, None | Some(0)) => problems.push(Problem::new(
+            "sweep.samples",
+            "the random, latin-hypercube and sobol designs need `samples` ≥ 1",
+        )),
+        (false, Some(_)) => problems.push(Problem::new(
+            "sweep.samples",
+            "a grid takes every combination of `values`; `samples` is for the sampling designs",
+        )),
+        _ => {}
+    }
+    if file.parameters.is_empty() {
+        problems.push(Problem::new(
+            "parameters",
+            "a sweep needs at least one `[[parameters]]`",
+        ));
+    }
+    if h.design == Design::Sobol && file.parameters.len() > super::sobol::MAX_DIMENSIONS {
+        problems.push(Problem::new(
+            "parameters",
+            format!(
+                "a sobol design takes at most {} parameters",
+                super::sobol::MAX_DIMENSIONS
+            ),
+        ));
+    }
+    let scenario_path = path.parent().unwrap_or(Path::new(".")).join(&h.scenario);
+    if !scenario_path.is_file() {
+        problems.push(Problem::new(
+            "sweep.scenario",
+            format!(
+                "the scenario {} does not exist (paths are relative to the sweep file's folder)",
+                scenario_path.display()
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(source.place(problems));
+    }
+    let base = crate::scenario::load(&scenario_path)?;
+    let tree = serde_json::to_value(&base.scenario).expect("a scenario always serialises");
+
+    let mut paths = Vec::new();
+    for (i, p) in file.parameters.iter().enumerate() {
+        let key = format!("parameters[{i}]");
+        match check_parameter(p, h.design, &tree, &base.scenario) {
+            Ok(segments) => paths.push(segments),
+            Err(messages) => {
+                for (field, m) in messages {
+                    problems.push(Problem::new(format!("{key}.{field}"), m));
+                }
+            }
+        }
+        if file.parameters[..i].iter().any(|q| q.key == p.key) {
+            problems.push(Problem::new(
+                format!("{key}.key"),
+                format!("`{}` is swept twice", p.key),
+            ));
+        }
+    }
+    let sweep = Sweep {
+        path: path.to_owned(),
+        sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
+        master_seed: h.seed.unwrap_or(base.scenario.scenario.seed),
+        header: file.sweep,
+        parameters: file.parameters,
+        paths,
+        base,
+        tree,
+    };
+    if problems.is_empty() {
+        let runs = sweep
+            .points()
+            .checked_mul(u64::from(sweep.header.replicates));
+        if runs.is_none_or(|r| r > MAX_RUNS) {
+            problems.push(Problem::new(
+                "sweep",
+                format!("more than {MAX_RUNS} runs; split the sweep"),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(source.place(problems));
+    }
+    Ok(sweep)
+}
+
+/// Checks one parameter: its key exists in the scenario, and the values it can take give a
+/// valid scenario on their own (each value, or both ends of the range).
+fn check_parameter(
+    p: &Parameter,
+    design: Design,
+    tree: &Value,
+    base: &Scenario,
+) -> Result<Vec<Segment>, Vec<(&'static str, String)>> {
+    let segments = keypath::parse(&p.key).map_err(|m| vec![("key", m)])?;
+    let mut probe = tree.clone();
+    let Some(current) = keypath::slot(&mut probe, &segments) else {
+        return Err(vec![(
+            "key",
+            format!(
+                "`{}` names no key of the base scenario `{}`",
+                p.key, base.scenario.name
+            ),
+        )]);
+    };
+    if current.is_object() || current.is_array() {
+        return Err(vec![(
+            "key",
+            format!("`{}` is a table; sweep one of its keys", p.key),
+        )]);
+    }
+    let mut errors = Vec::new();
+    let candidates: Vec<Value> = match (&p.values, p.min, p.max) {
+        (Some(values), None, None) => {
+            if values.is_empty() {
+                errors.push(("values", "must list at least one value".to_owned()));
+            }
+            values
+                .iter()
+                .map(|v| serde_json::to_value(v).expect("TOML converts to JSON"))
+                .collect()
+        }
+        (None, Some(min), Some(max)) if design != Design::Grid => {
+            if !(min.is_finite() && max.is_finite()) || min > max {
+                errors.push((
+                    "min",
+                    format!("needs finite min ≤ max, got {min} and {max}"),
+                ));
+                Vec::new()
+            } else {
+                vec![number(min, p.integer), number(max, p.integer)]
+            }
+        }
+        (None, _, _) if design == Design::Grid => {
+            errors.push(("values", "a grid needs a `values` list".to_owned()));
+            Vec::new()
+        }
+        _ => {
+            errors.push((
+                "values",
+                "give either `values` or both `min` and `max`".to_owned(),
+            ));
+            Vec::new()
+        }
+    };
+    for v in candidates {
+        if let Err(m) = apply(tree, &[(&segments, v.clone())]) {
+            errors.push(("values", format!("{v}: {m}")));
+        }
+    }
+    if errors.is_empty() {
+        Ok(segments)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A sampled number as a JSON value: whole numbers stay integers so that integer levers
+/// accept them.
+pub fn number(x: f64, integer: bool) -> Value {
+    if integer {
+        Value::from(x.round() as i64)
+    } else {
+        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// The base scenario with some keys set, checked.
+pub fn apply(tree: &Value, set: &[(&Vec<Segment>, Value)]) -> Result<Scenario, String> {
+    let mut tree = tree.clone();
+    for (path, value) in set {
+        let slot = keypath::slot(&mut tree, path).ok_or("no such key")?;
+        *slot = value.clone();
+    }
+    let s: Scenario = serde_json::from_value(tree)
+        .map_err(|e| format!("gives a value of the wrong type: {e}"))?;
+    let problems = crate::scenario::validate(&s);
+    if let Some(p) = problems.first() {
+        return Err(format!(
+            "makes the scenario invalid: `{}` {}",
+            p.key, p.message
+        ));
+    }
+    Ok(s)
+}
+
+impl Sweep {
+    /// Number of design points.
+    pub fn points(&self) -> u64 {
+        match self.header.design {
+            Design::Grid => self
+                .parameters
+                .iter()
+                .map(|p| p.values.as_ref().map_or(0, |v| v.len() as u64))
+                .try_fold(1u64, |a, n| a.checked_mul(n))
+                .unwrap_or(u64::MAX),
+            _ => self.header.samples.unwrap_or(0),
+        }
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.points() * u64::from(self.header.replicates)
+    }
+}
