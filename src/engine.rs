@@ -10,13 +10,15 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::metrics::{MetricsLog, MetricsRow};
 use crate::model::{
-    CATEGORIES, Campaign, Clock, Counters, DayTotals, Departments, Finance, FinanceCounts,
-    FirmLand, FirmState, FundBook, FundSettings, GrantBook, InnovationSettings, LandAccounts,
-    LandBook, LandPolicy, LandSettings, Ledger, LoanBook, NO_PARK, Parks, ProblemSettings,
-    ProductionSettings, Programme, RunSeed, ServiceLevers, StaffCosts, TicketBook,
-    lognormal_params, spawn_population,
+    CATEGORIES, Campaign, Clock, Counters, DayTotals, Demography, Departments, EntryExitSettings,
+    Exited, Finance, FinanceCounts, FirmId, FirmIndex, FirmLand, FirmState, FirmTemplate, FundBook,
+    FundSettings, GrantBook, InnovationSettings, LandAccounts, LandBook, LandPolicy, LandSettings,
+    Ledger, LoanBook, MarketSettings, MatchmakingState, NO_PARK, OrderBook, Parks, PolicyPushState,
+    ProblemSettings, ProductionSettings, Programme, RunSeed, ServiceLevers, StaffCosts, TicketBook,
+    draw_visit_lists, lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
+use crate::scenario::PerTier;
 use crate::scenario::Scenario;
 
 /// One run of a scenario with one seed.
@@ -29,6 +31,8 @@ pub struct Simulation {
     /// Timeline changes as (first day, scenario in force from then), in day order.
     changes: Vec<(u32, Scenario)>,
     next_change: usize,
+    /// Who may be on the campaign's visit lists (fixed when the world is built).
+    coverage: PerTier<f64>,
 }
 
 /// The outcome of one run.
@@ -46,8 +50,13 @@ impl Simulation {
         let days = horizon_days(s);
         let campaign_start = s.levers.campaign.start.days_since(start).max(0) as u32;
         let mut world = World::new();
-        let (campaign, innovation_counts, parks) =
+        let (campaign, innovation_counts, index, parks) =
             spawn_population(&mut world, s, seed, campaign_start);
+        world.insert_resource(Demography {
+            initial: index.0.len() as u64,
+            ..Default::default()
+        });
+        world.insert_resource(index);
         world.insert_resource(campaign);
         world.insert_resource(innovation_counts);
         world.insert_resource(InnovationSettings::from_scenario(s));
@@ -58,6 +67,14 @@ impl Simulation {
         world.insert_resource(LoanBook::default());
         world.insert_resource(FinanceCounts::default());
         world.insert_resource(StaffCosts::from_scenario(s));
+        world.insert_resource(FirmTemplate::from_scenario(s));
+        world.insert_resource(EntryExitSettings::from_scenario(s));
+        let market = MarketSettings::from_scenario(s);
+        world.insert_resource(market.relief);
+        world.insert_resource(market);
+        world.insert_resource(MatchmakingState::default());
+        world.insert_resource(OrderBook::default());
+        world.insert_resource(PolicyPushState::default());
         world.insert_resource(parks);
         world.insert_resource(LandSettings::from_scenario(s));
         world.insert_resource(LandPolicy::from_scenario(s));
@@ -80,7 +97,7 @@ impl Simulation {
             .into_iter()
             .map(|(date, scenario)| (date.days_since(start).max(0) as u32, scenario))
             .collect();
-        Simulation {
+        let mut sim = Simulation {
             world,
             schedule: crate::systems::daily_schedule(),
             start,
@@ -88,7 +105,25 @@ impl Simulation {
             next_day: 0,
             changes,
             next_change: 0,
+            coverage: s.levers.campaign.coverage,
+        };
+        sim.draw_visit_lists_on(0);
+        sim
+    }
+
+    /// On the campaign's first day, before anything else happens that day, its visit lists
+    /// are drawn from the firms alive then (firms that closed before are not listed; firms
+    /// that entered are). A campaign from day 0 has its lists as soon as the world is built.
+    fn draw_visit_lists_on(&mut self, day: u32) {
+        let campaign = self.world.resource::<Campaign>();
+        if campaign.lists_drawn || campaign.start_day != day {
+            return;
         }
+        let seed = self.world.resource::<RunSeed>().0;
+        let lists = draw_visit_lists(&mut self.world, seed, self.coverage);
+        let mut campaign = self.world.resource_mut::<Campaign>();
+        campaign.lists = lists;
+        campaign.lists_drawn = true;
     }
 
     /// Days in the horizon.
@@ -113,6 +148,7 @@ impl Simulation {
             day,
             date: self.start.add_days(day as i32),
         };
+        self.draw_visit_lists_on(day);
         self.schedule.run(&mut self.world);
         self.next_day += 1;
         true
@@ -140,8 +176,9 @@ impl Simulation {
         &self.world.resource::<MetricsLog>().rows
     }
 
-    /// Checks that no firm or ticket was lost: every collected ticket is resolved or open, and
-    /// the firms' open tickets match the tickets the pipeline holds.
+    /// Checks that no firm or ticket was lost: every collected ticket is resolved, open or
+    /// withdrawn; the live firms' open tickets match the tickets the pipeline holds; the
+    /// ledger adds up; and initial + entered − exited firms are alive.
     pub fn check_invariants(&mut self) -> Result<(), String> {
         let book = self.world.resource::<TicketBook>();
         let counters = self.world.resource::<Counters>();
@@ -152,6 +189,7 @@ impl Simulation {
             .iter()
             .filter(|t| t.resolved_day.is_some())
             .count();
+        let withdrawn = book.tickets.iter().filter(|t| t.withdrawn).count();
         if book.tickets.len() as u64 != counters.tickets_collected {
             return Err(format!(
                 "{} tickets in the book but {} collected",
@@ -159,14 +197,17 @@ impl Simulation {
                 counters.tickets_collected
             ));
         }
-        if resolved as u64 != counters.tickets_resolved || resolved + open != book.tickets.len() {
+        if resolved as u64 != counters.tickets_resolved
+            || withdrawn as u64 != counters.tickets_withdrawn
+            || resolved + open + withdrawn != book.tickets.len()
+        {
             return Err(format!(
-                "tickets lost: collected {} but resolved {resolved} + open {open}",
+                "tickets lost: collected {} but resolved {resolved} + open {open} + withdrawn {withdrawn}",
                 book.tickets.len()
             ));
         }
         let held_by_firms: u64 = {
-            let mut q = self.world.query::<&FirmState>();
+            let mut q = self.world.query_filtered::<&FirmState, Without<Exited>>();
             q.iter(&self.world)
                 .map(|s| {
                     s.ticketed
@@ -185,8 +226,9 @@ impl Simulation {
                 "firms hold {held_by_firms} open tickets but the pipeline holds {open}"
             ));
         }
-        self.check_land()?;
-        self.check_finance()
+        self.check_finance()?;
+        self.check_demography()?;
+        self.check_land()
     }
 
     fn check_finance(&mut self) -> Result<(), String> {
@@ -264,6 +306,35 @@ impl Simulation {
         Ok(())
     }
 
+    /// Initial + entered − exited firms are alive, and every id ever given is indexed.
+    fn check_demography(&mut self) -> Result<(), String> {
+        let demography = self.world.resource::<Demography>().clone();
+        let index_len = self.world.resource::<FirmIndex>().0.len() as u64;
+        let live = self
+            .world
+            .query_filtered::<(), (With<FirmId>, Without<Exited>)>()
+            .iter(&self.world)
+            .count() as u64;
+        let closed = self
+            .world
+            .query_filtered::<(), (With<FirmId>, With<Exited>)>()
+            .iter(&self.world)
+            .count() as u64;
+        if live != demography.live()
+            || closed != demography.exited
+            || index_len != demography.initial + demography.entered
+        {
+            return Err(format!(
+                "firms lost: initial {} + entered {} − exited {} = {} but {live} alive, {closed} closed and {index_len} ids",
+                demography.initial,
+                demography.entered,
+                demography.exited,
+                demography.live()
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks that land is conserved in every park (available + held by its firms = total),
     /// that floor space occupied is what its firms rent and at most the park's total, and
     /// that each waiting request belongs to a firm marked as waiting.
@@ -314,20 +385,22 @@ impl Simulation {
 }
 
 /// Puts a scenario's daily levers into the world (a timeline change): the service levers,
-/// innovation support, the funds' allocation levers, the visit teams' capacity, the cost of an
-/// empty visit, each department's capacity and service time, and the land levers. Queues,
-/// tickets in service, waiting land requests (with the lead time they were given) and land
-/// contracts carry on as they are; funds keep what they have accrued and invested; loans and
-/// grants run on.
+/// the visit teams' capacity, the cost of an empty visit, each department's capacity and
+/// service time, innovation support, the funds' allocation levers, the market programmes
+/// and the land levers. Queues, tickets in service, orders being delivered, this year's push
+/// count, waiting land requests (with the lead time they were given) and land contracts
+/// carry on as they are; funds keep what they have accrued and invested; loans and grants
+/// run on.
 fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(ServiceLevers::from_scenario(s));
     world.insert_resource(InnovationSettings::from_scenario(s));
     world.insert_resource(FundSettings::from_scenario(s));
+    world.insert_resource(MarketSettings::from_scenario(s));
+    world.insert_resource(LandPolicy::from_scenario(s));
     world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
     world
         .resource_mut::<ProductionSettings>()
         .no_problem_visit_cost = s.levers.campaign.no_problem_visit_cost_days;
-    world.insert_resource(LandPolicy::from_scenario(s));
     let mut departments = world.resource_mut::<Departments>();
     for (state, d) in departments.list.iter_mut().zip(&s.departments) {
         state.capacity = d.capacity;

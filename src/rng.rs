@@ -47,6 +47,15 @@ pub enum Purpose {
     LoanDefaults = 33,
     /// Sampled sweep design points, per point and parameter (`sweep::design`).
     SweepDesign = 40,
+    /// Who attends a matchmaking event and what orders they sign, per event id and day.
+    Matchmaking = 34,
+    /// Which firms the policy-push platform reaches, per day (id 0).
+    PolicyPush = 35,
+    /// Whether a reached firm takes the benefit up and whether it settles a problem, per
+    /// firm and day.
+    PolicyTakeup = 36,
+    /// A firm's exit clock, per firm (day 0).
+    Exit = 37,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

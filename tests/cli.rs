@@ -185,6 +185,34 @@ const HOSTILE: &[(&str, usize, &str)] = &[
         5,
         "levers.funds.grant_budget_yuan_per_year",
     ),
+    ("market-negative.toml", 5, "market.orders_sigma"),
+    (
+        "market-zero-window.toml",
+        6,
+        "levers.market.matchmaking.campaign_days",
+    ),
+    (
+        "market-nan.toml",
+        6,
+        "levers.market.push.benefit_per_firm_yuan",
+    ),
+    ("market-zero-relief.toml", 5, "market.problem_relief_yuan"),
+    (
+        "market-bad-year.toml",
+        5,
+        "levers.market.push.firms_per_year.next",
+    ),
+    (
+        "market-unknown-key.toml",
+        5,
+        "levers.market.fee_campaigns.intensty",
+    ),
+    (
+        "entry-exit-negative.toml",
+        6,
+        "entry_exit.entry_rate_per_year",
+    ),
+    ("entry-exit-unknown-key.toml", 5, "entry_exit.exit_rate"),
     ("land-mix-not-summing.toml", 5, "levers.land.supply_mix"),
     (
         "land-expand-above-request.toml",

@@ -29,13 +29,14 @@ fn no_firm_or_ticket_is_lost_on_any_day() {
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let row = sim.rows().last().unwrap();
             assert_eq!(
-                row.firms, firms,
-                "firms are neither created nor destroyed yet"
+                row.firms + row.firms_exited,
+                firms + row.firms_entered,
+                "initial + entered − exited = live"
             );
             assert_eq!(
                 row.tickets_collected,
-                row.tickets_resolved + row.tickets_open,
-                "collected = resolved + open"
+                row.tickets_resolved + row.tickets_open + row.tickets_withdrawn,
+                "collected = resolved + open + withdrawn"
             );
             assert!(row.firms_visited <= row.visits);
             assert!(row.tickets_revisited <= row.tickets_resolved);
@@ -73,7 +74,7 @@ fn golden_small_city() {
     let loaded = common::small_city();
     let rows = run(&loaded.scenario, loaded.scenario.scenario.seed);
     let mut text = String::from(
-        "date,firms_visited,tickets_collected,tickets_resolved,tickets_revisited,open_problems,value_added_yuan\n",
+        "date,firms_visited,tickets_collected,tickets_resolved,tickets_revisited,open_problems,value_added_yuan,firms,firms_exited,firms_matched,intended_orders_yuan,firms_reached_by_push\n",
     );
     for date in [
         "2024-08-31",
@@ -84,13 +85,18 @@ fn golden_small_city() {
     ] {
         let r = at(&rows, date);
         text.push_str(&format!(
-            "{date},{},{},{},{},{},{}\n",
+            "{date},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.firms_visited,
             r.tickets_collected,
             r.tickets_resolved,
             r.tickets_revisited,
             r.open_problems,
-            r.value_added_yuan
+            r.value_added_yuan,
+            r.firms,
+            r.firms_exited,
+            r.firms_matched,
+            r.intended_orders_yuan,
+            r.firms_reached_by_push
         ));
     }
     let path = common::root().join("tests/golden/small-city.csv");

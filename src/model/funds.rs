@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
-use super::{Capabilities, Category, DigitalStage, FirmId, FirmProfile, FirmState, Tier};
+use super::{Capabilities, Category, DigitalStage, Exited, FirmId, FirmProfile, FirmState, Tier};
 use crate::scenario::Scenario;
 
 /// What the city's programmes have given a firm. Cold: read and written only on allocation
@@ -381,7 +381,7 @@ pub fn finance_firm(
     }
 }
 
-/// The firms the finance systems read and pay.
+/// The live firms the finance systems read and pay (a closed firm is never financed again).
 pub type FinanceQuery<'w, 's> = Query<
     'w,
     's,
@@ -393,6 +393,7 @@ pub type FinanceQuery<'w, 's> = Query<
         &'static Capabilities,
         &'static mut Finance,
     ),
+    Without<Exited>,
 >;
 
 /// The weighted-sampling key of a firm (Efraimidis–Spirakis): taking firms in decreasing

@@ -295,6 +295,8 @@ pub struct LandBook {
     pub reclaimed_milli_mu: u64,
     /// Land returned at the end of leases not renewed, cumulative, milli-mu.
     pub expired_milli_mu: u64,
+    /// Land returned by firms that closed, cumulative, milli-mu.
+    pub vacated_milli_mu: u64,
     /// Above-scale value added of firms holding land today, yuan per day.
     pub va_above_scale_on_land: i64,
     /// Land those firms hold, milli-mu.

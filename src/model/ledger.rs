@@ -29,10 +29,16 @@ pub enum Programme {
     LoanLosses = 9,
     /// Interest subsidies (贴息) on 积分贷 loans (B8).
     InterestSubsidy = 10,
+    /// Supply–demand matchmaking events (A10).
+    Matchmaking = 11,
+    /// Benefits paid to firms reached by the policy-push platform (A11, B20).
+    PolicyBenefits = 12,
+    /// Campaigns against arrears and illegal fees and fines (B19).
+    FeeCampaigns = 13,
 }
 
 /// Number of programmes.
-pub const PROGRAMMES: usize = 11;
+pub const PROGRAMMES: usize = 14;
 
 impl Programme {
     pub const ALL: [Programme; PROGRAMMES] = [
@@ -47,6 +53,9 @@ impl Programme {
         Programme::FundGrants,
         Programme::LoanLosses,
         Programme::InterestSubsidy,
+        Programme::Matchmaking,
+        Programme::PolicyBenefits,
+        Programme::FeeCampaigns,
     ];
 
     /// The KPIs this programme's money is meant to move: a KPI's cost per unit of change
@@ -70,6 +79,14 @@ impl Programme {
             Programme::LoanLosses | Programme::InterestSubsidy => {
                 &["loans_issued_yuan", "firms_financed"]
             }
+            Programme::Matchmaking => &[
+                "matchmaking_events",
+                "firms_matched",
+                "intended_orders_yuan",
+                "orders_value_added_yuan",
+            ],
+            Programme::PolicyBenefits => &["firms_reached_by_push", "policy_benefit_takeup"],
+            Programme::FeeCampaigns => &["firms_exited"],
         }
     }
 
@@ -86,6 +103,9 @@ impl Programme {
             "fund_grants",
             "loan_losses",
             "interest_subsidy",
+            "matchmaking",
+            "policy_benefits",
+            "fee_campaigns",
         ][self as usize]
     }
 }

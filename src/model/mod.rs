@@ -2,19 +2,24 @@
 //! campaign, triage and departments keep. Behaviour lives in `crate::systems`.
 
 mod components;
+mod demography;
 mod funds;
 mod innovation;
 mod land;
 mod ledger;
+mod market;
 mod population;
 mod resources;
 
 pub use components::*;
+pub use demography::*;
 pub use funds::*;
 pub use innovation::*;
 pub use land::*;
 pub use ledger::*;
-pub use population::spawn_population;
+pub use market::*;
+pub(crate) use population::place_in_park;
+pub use population::{FirmTemplate, draw_visit_lists, spawn_population};
 pub use resources::*;
 
 /// 四直 service tier of a firm (FACTS A8). `Other` firms are below the designated size.

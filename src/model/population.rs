@@ -10,54 +10,100 @@ use std::collections::BTreeSet;
 use bevy_ecs::prelude::*;
 
 use super::{
-    Campaign, Capabilities, DigitalStage, Finance, FirmId, FirmLand, FirmProfile, FirmState,
-    InnovationCounts, InnovationSettings, LandSettings, MILLI_MU_PER_MU, NO_PARK, Park, ParkKind,
-    Parks, SUPPLY_MODES, SupplyMode, Tier,
+    CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, Finance, FirmId, FirmIndex, FirmLand,
+    FirmProfile, FirmState, InnovationCounts, InnovationSettings, LandSettings, MILLI_MU_PER_MU,
+    MarketStatus, NO_PARK, Park, ParkKind, Parks, SUPPLY_MODES, SupplyMode, Survival, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
-use crate::scenario::Scenario;
+use crate::scenario::{Land, PerTier, Scenario};
 
-/// Spawns every firm; returns the campaign with its visit lists, the innovation counts of
-/// the initial population, and the parks with stocks sized from what their firms hold.
+/// How a firm's attributes are drawn from its own stream: shared by the initial population
+/// and by entrants, so an entrant is drawn exactly as a firm of its tier at the start.
+#[derive(Resource, Clone, Debug)]
+pub struct FirmTemplate {
+    chain_cum: Vec<f64>,
+    ownership_cum: Vec<f64>,
+    districts: u32,
+    value_added_sigma: f64,
+    /// Median value added by tier, yuan per year.
+    median: [f64; 4],
+    /// Chance per day of a new problem, by tier.
+    problem_chance: [f64; 4],
+    self_resolve_days: f64,
+    category_shares: [f64; CATEGORIES],
+    /// Where firms settle in the parks and how much space they hold (`[land]`).
+    pub land: Land,
+}
+
+impl FirmTemplate {
+    pub fn from_scenario(s: &Scenario) -> FirmTemplate {
+        let pop = &s.population;
+        let rate = s.problems.arrivals_per_firm_year / 365.0;
+        FirmTemplate {
+            chain_cum: cumulative(pop.chains.values().copied()),
+            ownership_cum: cumulative(pop.ownership.values().copied()),
+            districts: pop.districts,
+            value_added_sigma: pop.value_added_sigma,
+            median: pop.value_added_median_yuan.as_array(),
+            problem_chance: Tier::ALL.map(|t| rate * s.problems.tier_multiplier.get(t)),
+            self_resolve_days: s.problems.self_resolve_days,
+            category_shares: s.problems.category_shares.as_array(),
+            land: s.land.clone(),
+        }
+    }
+
+    /// Firm `id` of `tier`, its median value added scaled by `size`. Its open problems start
+    /// at the steady state of its tier: arrivals at `chance` per day, each open for
+    /// `self_resolve_days` on average, so Poisson(chance × self_resolve_days × share).
+    pub fn draw(&self, seed: u64, id: u32, tier: Tier, size: f64) -> (FirmProfile, FirmState) {
+        let mut rng = StreamRng::new(seed, Purpose::Population, u64::from(id), 0);
+        let chain = pick(&self.chain_cum, rng.uniform());
+        let ownership = pick(&self.ownership_cum, rng.uniform());
+        let district =
+            ((rng.uniform() * f64::from(self.districts)) as u32).min(self.districts - 1) as u8;
+        let median = self.median[tier.index()] * size;
+        let base_value_added = median * (self.value_added_sigma * rng.normal()).exp() / 365.0;
+        let chance = self.problem_chance[tier.index()];
+        let mut state = FirmState::default();
+        for (slot, share) in state.latent.iter_mut().zip(self.category_shares) {
+            *slot = poisson(&mut rng, chance * self.self_resolve_days * share)
+                .min(u32::from(u8::MAX)) as u8;
+        }
+        let profile = FirmProfile {
+            tier,
+            chain,
+            ownership,
+            district,
+            base_value_added,
+            problem_chance: chance,
+        };
+        (profile, state)
+    }
+}
+
+/// Spawns every firm; returns the campaign (its visit lists not drawn yet), the innovation
+/// counts of the initial population, the firm index, and the parks with stocks sized from
+/// what their firms hold.
 pub fn spawn_population(
     world: &mut World,
     s: &Scenario,
     seed: u64,
     campaign_start_day: u32,
-) -> (Campaign, InnovationCounts, Parks) {
+) -> (Campaign, InnovationCounts, FirmIndex, Parks) {
     let pop = &s.population;
     let tier_sizes = tier_counts(pop.firms, pop.tier_shares.as_array());
-    let chain_cum = cumulative(pop.chains.values().copied());
-    let ownership_cum = cumulative(pop.ownership.values().copied());
-    let problem_rate = s.problems.arrivals_per_firm_year / 365.0;
-    let self_days = s.problems.self_resolve_days;
-    let shares = s.problems.category_shares.as_array();
-    let coverage = s.levers.campaign.coverage;
+    let template = FirmTemplate::from_scenario(s);
     let innovation = InnovationSettings::from_scenario(s);
     let mut counts = InnovationCounts::default();
 
     let mut parks = empty_parks(s);
     let land_settings = LandSettings::from_scenario(s);
 
-    let mut ranked: [Vec<(u64, Entity, FirmId)>; 4] = Default::default();
     let mut id = 0u32;
     let mut batch = Vec::with_capacity(pop.firms as usize);
     for tier in Tier::ALL {
-        let median = pop.value_added_median_yuan.get(tier);
-        let chance = problem_rate * s.problems.tier_multiplier.get(tier);
         for _ in 0..tier_sizes[tier.index()] {
-            let mut rng = StreamRng::new(seed, Purpose::Population, u64::from(id), 0);
-            let chain = pick(&chain_cum, rng.uniform());
-            let ownership = pick(&ownership_cum, rng.uniform());
-            let district =
-                ((rng.uniform() * f64::from(pop.districts)) as u32).min(pop.districts - 1) as u8;
-            let base_value_added = median * (pop.value_added_sigma * rng.normal()).exp() / 365.0;
-            // Start each firm at the steady state of its problems: arrivals at `chance` per
-            // day, each open for `self_days` on average, so Poisson(chance * self_days * share).
-            let mut state = FirmState::default();
-            for (slot, share) in state.latent.iter_mut().zip(shares) {
-                *slot = poisson(&mut rng, chance * self_days * share).min(u32::from(u8::MAX)) as u8;
-            }
+            let (profile, mut state) = template.draw(seed, id, tier, 1.0);
             let caps = initial_capabilities(s, tier, seed, id);
             state.growth_bonus_per_day = innovation.growth_bonus(&caps);
             if tier.is_above_scale() {
@@ -65,55 +111,64 @@ pub fn spawn_population(
                 counts.with_rd_institution += u64::from(caps.rd_institution);
                 counts.covered += u64::from(caps.stage >= DigitalStage::Transforming);
             }
-            let land = place_in_park(s, &parks, seed, id, tier, base_value_added);
+            let land = place_in_park(&s.land, &parks, seed, id, tier, profile.base_value_added);
             if land.park != NO_PARK {
                 let park = &mut parks.list[usize::from(land.park)];
                 park.land_total += land.land_milli_mu;
                 park.floor_occupied += land.floor_m2;
-                state.space_log_cap =
-                    land_settings.log_cap(land.land_milli_mu, land.floor_m2, base_value_added);
+                state.space_log_cap = land_settings.log_cap(
+                    land.land_milli_mu,
+                    land.floor_m2,
+                    profile.base_value_added,
+                );
             }
             batch.push((
                 FirmId(id),
-                FirmProfile {
-                    tier,
-                    chain,
-                    ownership,
-                    district,
-                    base_value_added,
-                    problem_chance: chance,
-                },
+                profile,
                 state,
                 caps,
                 land,
                 Finance::default(),
+                Survival::new(seed, id),
+                MarketStatus::default(),
             ));
             id += 1;
         }
     }
-    let entities: Vec<Entity> = world.spawn_batch(batch).collect();
+    let index = FirmIndex(world.spawn_batch(batch).collect());
+    size_parks(s, &mut parks);
+    let campaign = Campaign {
+        start_day: campaign_start_day,
+        visits_per_day: s.levers.campaign.visits_per_day.as_array(),
+        lists: Default::default(),
+        lists_drawn: false,
+        next: [0; 4],
+        revisits_due: std::array::from_fn(|_| BTreeSet::new()),
+    };
+    (campaign, counts, index, parks)
+}
 
-    for (i, &entity) in entities.iter().enumerate() {
-        let firm = FirmId(i as u32);
-        let tier = world.get::<FirmProfile>(entity).expect("just spawned").tier;
+/// The campaign's visit lists, one per tier, drawn from the firms alive when the campaign
+/// starts. Each firm joins its tier's list with chance `coverage` and gets a random place,
+/// both from its own stream, so the lists do not depend on the order of the query.
+pub fn draw_visit_lists(
+    world: &mut World,
+    seed: u64,
+    coverage: PerTier<f64>,
+) -> [Vec<(Entity, FirmId)>; 4] {
+    let mut ranked: [Vec<(u64, Entity, FirmId)>; 4] = Default::default();
+    let mut firms = world.query_filtered::<(Entity, &FirmId, &FirmProfile), Without<Exited>>();
+    for (entity, &firm, profile) in firms.iter(world) {
+        let tier = profile.tier;
         let mut rng = StreamRng::new(seed, Purpose::VisitOrder, u64::from(firm.0), 0);
         if rng.uniform() < coverage.get(tier) {
             ranked[tier.index()].push((rand::Rng::next_u64(&mut rng), entity, firm));
         }
     }
-    let lists = ranked.map(|mut v| {
+    ranked.map(|mut v| {
         v.sort_unstable_by_key(|&(key, _, firm)| (key, firm));
         v.into_iter().map(|(_, e, f)| (e, f)).collect()
-    });
-    size_parks(s, &mut parks);
-    let campaign = Campaign {
-        start_day: campaign_start_day,
-        visits_per_day: s.levers.campaign.visits_per_day.as_array(),
-        lists,
-        next: [0; 4],
-        revisits_due: std::array::from_fn(|_| BTreeSet::new()),
-    };
-    (campaign, counts, parks)
+    })
 }
 
 /// What an above-scale firm has built up before the run starts (others start with nothing).
@@ -178,15 +233,14 @@ fn empty_parks(s: &Scenario) -> Parks {
 /// of park by `park_firm_share`, a park of that kind evenly; a standard-factory tenant with
 /// the tier's share (if the park offers standard factories), else a land holder. Its space
 /// is sized so that it uses a uniform share in [min, max] of the space's capacity.
-fn place_in_park(
-    s: &Scenario,
+pub(crate) fn place_in_park(
+    land: &Land,
     parks: &Parks,
     seed: u64,
     id: u32,
     tier: Tier,
     base_value_added: f64,
 ) -> FirmLand {
-    let land = &s.land;
     let mut rng = StreamRng::new(seed, Purpose::Land, u64::from(id), 0);
     // Always five draws, so the stream's use does not depend on the outcome.
     let (u_in, u_kind, u_park, u_tenant, u_use) = (

@@ -79,8 +79,10 @@ pub struct Campaign {
     pub start_day: u32,
     /// Visits each tier's team makes per day.
     pub visits_per_day: [u32; 4],
-    /// Firms to visit per tier, in visit order (entity and firm id).
+    /// Firms to visit per tier, in visit order (entity and firm id), drawn from the firms
+    /// alive on the campaign's first day.
     pub lists: [Vec<(Entity, FirmId)>; 4],
+    pub lists_drawn: bool,
     /// How far down each list the teams have got.
     pub next: [usize; 4],
     /// Re-visits due per tier: (due day, ticket id), earliest first.
@@ -99,6 +101,8 @@ pub struct Ticket {
     pub collected_day: u32,
     pub resolved_day: Option<u32>,
     pub escalated: bool,
+    /// Closed unresolved because its firm closed.
+    pub withdrawn: bool,
 }
 
 /// Every ticket of the run, indexed by ticket id (its position), plus those awaiting triage.
@@ -140,6 +144,8 @@ pub struct Counters {
     pub no_problem_visits: u64,
     pub tickets_collected: u64,
     pub tickets_resolved: u64,
+    /// Tickets closed unresolved because their firm closed.
+    pub tickets_withdrawn: u64,
     pub tickets_escalated: u64,
     pub tickets_revisited: u64,
     pub revisits_satisfied: u64,

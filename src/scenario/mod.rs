@@ -1,6 +1,7 @@
 //! Scenario files: their types, loading and validation.
 
 mod funds;
+mod market;
 mod programmes;
 mod timeline;
 mod types;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use funds::{FundLevers, Funds, PerStage, Points, Tilt};
+pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, PolicyPush};
 pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;

@@ -25,6 +25,7 @@ pub const TIMELINE_LEVERS: &[&str] = &[
     "levers.revisits.patience_days",
     "levers.revisits.satisfaction_half_life_days",
     "levers.innovation",
+    "levers.market",
     "levers.land.supply_mix",
     "levers.land.modes",
     "levers.land.standard_factory_new_m2_per_year",

@@ -42,6 +42,12 @@ pub struct Scenario {
     /// is built.
     #[serde(default)]
     pub land: Land,
+    /// How firms respond to matchmaking, policy push and fee campaigns.
+    #[serde(default)]
+    pub market: super::market::Market,
+    /// How firms close and new firms start up.
+    #[serde(default)]
+    pub entry_exit: super::market::EntryExit,
     /// The policy levers a planner sets.
     #[serde(default)]
     pub levers: Levers,
@@ -249,6 +255,8 @@ pub struct Levers {
     pub land: LandLevers,
     #[serde(default)]
     pub funds: super::funds::FundLevers,
+    #[serde(default)]
+    pub market: super::market::MarketLevers,
 }
 
 /// `[levers.campaign]`: the visit campaign 进万企 (FACTS A1, A8, A9).
@@ -596,7 +604,7 @@ fn default_self_resolve_days() -> f64 {
     180.0
 }
 fn default_trend_growth() -> f64 {
-    0.0566
+    0.063
 }
 fn default_drag() -> f64 {
     0.03

@@ -12,6 +12,8 @@ use crate::input::Problem;
 pub const MAX_FIRMS: u32 = 50_000_000;
 /// Longest horizon accepted, in days (50 years).
 pub const MAX_DAYS: i32 = 50 * 366;
+/// Most matchmaking events in one day.
+pub const MAX_EVENTS_PER_DAY: f64 = 100.0;
 
 /// Every problem in the scenario, its timeline included; empty when it is valid.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
@@ -175,6 +177,7 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         p.non_negative(&format!("levers.innovation.{key}"), v);
     }
     check_funds(&mut p, s);
+    validate_market(s, &mut p);
     p.non_negative("costs.visit_yuan", s.costs.visit_yuan);
     p.non_negative(
         "costs.department_slot_day_yuan",
@@ -378,6 +381,123 @@ fn check_funds(p: &mut Checker, s: &Scenario) {
         "levers.funds.interest_subsidy_share",
         l.interest_subsidy_share,
     );
+}
+
+/// `[market]`, `[levers.market]` and `[entry_exit]`: rates, shares and divisors.
+fn validate_market(s: &Scenario, p: &mut Checker) {
+    let m = &s.market;
+    p.non_negative(
+        "market.orders_per_attendance_yuan",
+        m.orders_per_attendance_yuan,
+    );
+    p.non_negative("market.orders_sigma", m.orders_sigma);
+    for (key, v) in [
+        ("value_added_share_of_sales", m.value_added_share_of_sales),
+        ("takeup_with_application", m.takeup_with_application),
+        ("takeup_without_application", m.takeup_without_application),
+        ("arrears_finance_relief", m.arrears_finance_relief),
+        ("fee_cost_relief", m.fee_cost_relief),
+    ] {
+        p.unit_interval(&format!("market.{key}"), v);
+    }
+    if m.delivery_days == 0 {
+        p.push(
+            "market.delivery_days",
+            "must be at least 1 day (orders are delivered over it)",
+        );
+    }
+    // Divides the benefit: the chance that a benefit settles a problem.
+    p.positive("market.problem_relief_yuan", m.problem_relief_yuan);
+
+    let mm = &s.levers.market.matchmaking;
+    if mm.campaign_days == 0 {
+        p.push(
+            "levers.market.matchmaking.campaign_days",
+            "must be at least 1 day (events are spread over the window)",
+        );
+    }
+    p.non_negative(
+        "levers.market.matchmaking.campaign_events",
+        mm.campaign_events,
+    );
+    p.non_negative(
+        "levers.market.matchmaking.events_per_year",
+        mm.events_per_year,
+    );
+    // A day's events are held one by one; more than this is a typo, not a plan.
+    if mm.events_per_year > MAX_EVENTS_PER_DAY * 365.0 {
+        p.push(
+            "levers.market.matchmaking.events_per_year",
+            format!(
+                "at most {} events per year are supported, got {}",
+                MAX_EVENTS_PER_DAY * 365.0,
+                mm.events_per_year
+            ),
+        );
+    }
+    if mm.campaign_days > 0 && mm.campaign_events > MAX_EVENTS_PER_DAY * f64::from(mm.campaign_days)
+    {
+        p.push(
+            "levers.market.matchmaking.campaign_events",
+            format!(
+                "at most {MAX_EVENTS_PER_DAY} events per campaign day are supported, got {} over {} days",
+                mm.campaign_events, mm.campaign_days
+            ),
+        );
+    }
+    p.unit_interval(
+        "levers.market.matchmaking.conversion_rate",
+        mm.conversion_rate,
+    );
+    p.non_negative(
+        "levers.market.matchmaking.cost_per_event_yuan",
+        mm.cost_per_event_yuan,
+    );
+
+    let push = &s.levers.market.push;
+    for (year, n) in &push.firms_per_year {
+        let key = format!("levers.market.push.firms_per_year.{year}");
+        if !(year.len() == 4 && year.parse::<i32>().is_ok()) {
+            p.push(
+                &key,
+                format!("keys must be years such as 2024, got {year:?}"),
+            );
+        }
+        p.non_negative(&key, *n);
+    }
+    p.unit_interval(
+        "levers.market.push.no_application_share",
+        push.no_application_share,
+    );
+    p.non_negative(
+        "levers.market.push.benefit_per_firm_yuan",
+        push.benefit_per_firm_yuan,
+    );
+
+    let fee = &s.levers.market.fee_campaigns;
+    p.non_negative("levers.market.fee_campaigns.intensity", fee.intensity);
+    p.non_negative(
+        "levers.market.fee_campaigns.cost_per_year_yuan",
+        fee.cost_per_year_yuan,
+    );
+
+    let e = &s.entry_exit;
+    for (key, v) in [
+        ("exit_rate_per_year", e.exit_rate_per_year),
+        ("exit_per_open_problem", e.exit_per_open_problem),
+        ("exit_per_finance_problem", e.exit_per_finance_problem),
+        ("decline_threshold", e.decline_threshold),
+        ("exit_if_declining", e.exit_if_declining),
+        ("exit_if_short_of_space", e.exit_if_short_of_space),
+    ] {
+        p.non_negative(&format!("entry_exit.{key}"), v);
+    }
+    // Entrants are new firms in memory; a rate above 1 per year is a typo for a percentage.
+    p.unit_interval("entry_exit.entry_rate_per_year", e.entry_rate_per_year);
+    for (tier, v) in tier_names().iter().zip(e.exit_tier_multiplier.as_array()) {
+        p.non_negative(&format!("entry_exit.exit_tier_multiplier.{tier}"), v);
+    }
+    p.positive("entry_exit.entrant_size", e.entrant_size);
 }
 
 /// Most parks accepted (park ids are 16-bit).

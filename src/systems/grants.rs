@@ -106,7 +106,12 @@ fn settle_milestones(
         ..
     } = book;
     pending.retain(|g| {
-        let (_, _, _, state, caps, _) = firms.get(g.firm).expect("grants go to live firms");
+        let Ok((_, _, _, state, caps, _)) = firms.get(g.firm) else {
+            // The firm closed before its milestone: the grant can never convert.
+            *lapsed_yuan += g.amount;
+            ledger.book(Programme::FundGrants, g.amount as f64);
+            return false;
+        };
         let grew = state.log_level - g.log_level_at_grant >= settings.milestone_log_growth;
         let new_rd = caps.rd_institution && !g.had_rd_institution;
         if grew || new_rd {

@@ -6,7 +6,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Clock, DigitalStage, FirmId, FirmProfile, FirmState, InnovationCounts,
+    Capabilities, Clock, DigitalStage, Exited, FirmId, FirmProfile, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
@@ -19,7 +19,7 @@ pub fn transform_firms(
     settings: Res<InnovationSettings>,
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<InnovationCounts>,
-    mut firms: Query<(&FirmId, &FirmProfile, &mut Capabilities, &mut FirmState)>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut Capabilities, &mut FirmState), Without<Exited>>,
 ) {
     let counting = clock.day >= settings.count_from_day;
     let new = u64::from(counting);

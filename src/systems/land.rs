@@ -11,7 +11,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Clock, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
+    Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
     LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Parks, Programme,
     StaffCosts, SupplyMode, Terms,
 };
@@ -77,7 +77,7 @@ pub fn settle_land_contracts(
     mut book: ResMut<LandBook>,
     mut parks: ResMut<Parks>,
     mut accounts: ResMut<LandAccounts>,
-    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand)>,
+    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand), Without<Exited>>,
 ) {
     let today = clock.day;
     let book = &mut *book;
@@ -172,45 +172,58 @@ pub fn request_land(
     policy: Res<LandPolicy>,
     mut parks: ResMut<Parks>,
     mut book: ResMut<LandBook>,
-    mut firms: Query<(Entity, &FirmId, &FirmProfile, &FirmState, &mut FirmLand)>,
+    mut firms: Query<(Entity, &FirmId, &FirmProfile, &FirmState, &mut FirmLand), Without<Exited>>,
 ) {
     let today = clock.day;
     let parks = &mut *parks;
     parks.incoming.clear();
     let (mut va_on_land, mut land_above_scale) = (0i64, 0u64);
-    for (entity, id, profile, state, mut land) in &mut firms {
-        if land.park == NO_PARK {
-            continue;
+    // Table slices without change ticks (PERF-NOTES): this loop visits every firm every day.
+    let tables = firms
+        .contiguous_iter_mut()
+        .expect("firm components live in tables");
+    for (entities, ids, profiles, states, mut lands) in tables {
+        let lands = lands.bypass_change_detection();
+        for ((((&entity, id), profile), state), land) in entities
+            .iter()
+            .zip(ids)
+            .zip(profiles)
+            .zip(states)
+            .zip(lands.iter_mut())
+        {
+            if land.park == NO_PARK {
+                continue;
+            }
+            if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
+                va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
+                land_above_scale += land.land_milli_mu;
+            }
+            if land.pending || state.log_level < state.space_log_cap + settings.log_request_at {
+                continue;
+            }
+            let park = &parks.list[usize::from(land.park)];
+            let u = StreamRng::new(seed.0, Purpose::LandRequest, u64::from(id.0), today).uniform();
+            let mode = policy.pick_mode(&park.offers, u);
+            let va_day = profile.base_value_added * state.log_level.exp();
+            let extra = va_day / settings.expand_to_utilisation
+                - settings.capacity_day(land.land_milli_mu, land.floor_m2);
+            let per_unit = if mode.is_floor_space() {
+                settings.capacity_per_m2_day
+            } else {
+                settings.capacity_per_milli_mu_day
+            };
+            let amount = (extra / per_unit).ceil().max(1.0) as u64;
+            let request = LandRequest {
+                firm: entity,
+                firm_id: *id,
+                mode,
+                amount,
+                requested_day: today,
+                ready_day: today + policy.lead_time(mode, park.devolved_approvals),
+            };
+            land.pending = true;
+            parks.incoming.push((land.park, request));
         }
-        if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
-            va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
-            land_above_scale += land.land_milli_mu;
-        }
-        if land.pending || state.log_level < state.space_log_cap + settings.log_request_at {
-            continue;
-        }
-        let park = &parks.list[usize::from(land.park)];
-        let u = StreamRng::new(seed.0, Purpose::LandRequest, u64::from(id.0), today).uniform();
-        let mode = policy.pick_mode(&park.offers, u);
-        let va_day = profile.base_value_added * state.log_level.exp();
-        let extra = va_day / settings.expand_to_utilisation
-            - settings.capacity_day(land.land_milli_mu, land.floor_m2);
-        let per_unit = if mode.is_floor_space() {
-            settings.capacity_per_m2_day
-        } else {
-            settings.capacity_per_milli_mu_day
-        };
-        let amount = (extra / per_unit).ceil().max(1.0) as u64;
-        let request = LandRequest {
-            firm: entity,
-            firm_id: *id,
-            mode,
-            amount,
-            requested_day: today,
-            ready_day: today + policy.lead_time(mode, park.devolved_approvals),
-        };
-        land.pending = true;
-        parks.incoming.push((land.park, request));
     }
     // Query order is not guaranteed: sort so that each queue stays in (day, firm id) order.
     parks.incoming.sort_unstable_by_key(|(_, r)| r.firm_id);
@@ -233,7 +246,7 @@ pub fn grant_land(
     mut parks: ResMut<Parks>,
     mut book: ResMut<LandBook>,
     mut accounts: ResMut<LandAccounts>,
-    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand)>,
+    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand), Without<Exited>>,
 ) {
     let today = clock.day;
     let book = &mut *book;

@@ -6,7 +6,8 @@ use bevy_ecs::prelude::*;
 
 use super::land::value_added_per_mu;
 use crate::model::{
-    Clock, FirmLand, FirmProfile, FirmState, LandBook, LandPolicy, LandSettings, NO_PARK, Parks,
+    Clock, Exited, FirmLand, FirmProfile, FirmState, LandBook, LandPolicy, LandSettings, NO_PARK,
+    Parks,
 };
 
 // On an evaluation day, reclaim part of the idle land of firms below the 亩均 threshold.
@@ -16,7 +17,7 @@ pub fn evaluate_land_use(
     policy: Res<LandPolicy>,
     mut parks: ResMut<Parks>,
     mut book: ResMut<LandBook>,
-    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand)>,
+    mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand), Without<Exited>>,
 ) {
     if !policy.evaluates_on(clock.day) {
         return;

@@ -3,13 +3,14 @@
 //! defaults on a payment day with a hazard that falls with its points and rises with its open
 //! problems. The city pays its share of the interest (贴息) and its guaranteed share of the
 //! loss on a default. On allocation-round days, firms with enough points and no loan take one
-//! with a fixed chance; the banks lend, so loans are not outlays.
+//! with a fixed chance; the banks lend, so loans are not outlays. A borrower that closes
+//! defaults on its next payment day.
 
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Clock, FinanceCounts, FinanceQuery, FirmId, FundSettings, Ledger, Loan, LoanBook, Programme,
-    RunSeed, finance_firm,
+    Clock, Exited, Finance, FinanceCounts, FinanceQuery, FirmId, FundSettings, Ledger, Loan,
+    LoanBook, Programme, RunSeed, finance_firm,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -24,6 +25,7 @@ pub fn lend_on_points(
     mut counts: ResMut<FinanceCounts>,
     mut borrowers: Local<Vec<(FirmId, Entity)>>,
     mut firms: FinanceQuery,
+    mut closed: Query<&mut Finance, With<Exited>>,
 ) {
     let day = clock.day;
     let defaults = stream_prefix(seed.0, Purpose::LoanDefaults);
@@ -33,11 +35,19 @@ pub fn lend_on_points(
         }
         book.due.pop_first();
         let loan = book.loans[id as usize];
-        let (_, _, _, state, caps, mut finance) =
-            firms.get_mut(loan.firm).expect("loans go to live firms");
         let days = f64::from(day - loan.paid_to_day);
-        let hazard = settings.default_hazard(settings.points(caps), state.open_problems());
-        let chance = 1.0 - (-hazard * days / 365.0).exp();
+        let (chance, mut finance) = match firms.get_mut(loan.firm) {
+            Ok((_, _, _, state, caps, finance)) => {
+                let hazard = settings.default_hazard(settings.points(caps), state.open_problems());
+                (1.0 - (-hazard * days / 365.0).exp(), finance)
+            }
+            Err(_) => (
+                1.0,
+                closed
+                    .get_mut(loan.firm)
+                    .expect("a loan's firm is alive or closed"),
+            ),
+        };
         let u = StreamRng::from_prefix(defaults, u64::from(loan.firm_id.0), day).uniform();
         if u < chance {
             let loss = loan.principal as f64 * (1.0 - settings.recovery_share);

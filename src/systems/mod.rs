@@ -11,32 +11,50 @@
 //! | Finance     | `invest_funds`      | on round days, chain funds and the S fund invest in firms |
 //! | Finance     | `award_grants`      | on round days, 先投后股 grants convert, lapse or are paid |
 //! | Finance     | `lend_on_points`    | 积分贷 payments and defaults; on round days, new loans   |
+//! | Market      | `run_fee_campaigns` | arrears and fee campaigns: outlay, and today's relief   |
+//! | Market      | `hold_matchmaking_events` | events due today; attendees sign intended orders  |
+//! | Market      | `push_policies`     | the platform reaches firms; benefits taken up and paid  |
 //! | Production  | `produce`           | value added and investment per firm, with problem drag and the space cap |
+//! | Production  | `deliver_orders`    | value added of converted orders being delivered         |
 //! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
 //! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
 //! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
 //! | Land        | `request_land`      | firms that have outgrown their space queue a request    |
 //! | Land        | `grant_land`        | parks grant requests whose lead time has passed, if they have the space |
+//! | Demography  | `advance_exit_clocks` | each firm's exit clock runs down by today's hazard    |
+//! | Demography  | `close_exited_firms` | firms whose clock ran out close (exclusive)            |
+//! | Demography  | `enter_firms`       | new small firms start up (exclusive)                    |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
 //!
 //! The order matters: a problem surfaced by today's visit reaches its department today when
 //! triage is same-day, and today's production feels the drag of problems still open tonight
-//! and the growth of capabilities gained today. Finance follows innovation so that points
-//! count today's capabilities, and precedes production so that money received today starts
-//! being invested today.
+//! (after today's benefits settled some and today's financing relieved some), the relief of
+//! today's fee campaigns and the growth of capabilities gained today. Finance follows
+//! innovation so that points count today's capabilities, and precedes production so that
+//! money received today starts being invested today. Orders signed today start delivering
+//! today.
 //! Land runs after Production so that the 亩均 score and requests read today's output, and
 //! space granted today lifts the cap from tomorrow's production (production is never
 //! computed against half-updated stocks). Within Land, land comes back to the parks
 //! (reclaimed, then expired leases, then new floor space) before requests are queued and
 //! granted, so that a request can use it the same day.
+//! Firms close and enter last, after Land: a closing firm's last day of output counts, its
+//! space returns to its park for tomorrow's grants, an entrant produces from tomorrow, and
+//! the metrics row counts the firms alive tonight.
 
+mod entry;
 mod escalation;
+mod exits;
+mod fee_campaigns;
 mod funds;
 mod grants;
 mod innovation;
 mod land;
 mod land_evaluation;
 mod loans;
+mod matchmaking;
+mod orders;
+mod policy_push;
 mod problems;
 mod production;
 mod service;
@@ -46,7 +64,10 @@ mod visits;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
+pub use exits::{advance_exit_clocks, close_exited_firms};
+pub use fee_campaigns::run_fee_campaigns;
 pub use funds::invest_funds;
 pub use grants::award_grants;
 pub use innovation::transform_firms;
@@ -56,6 +77,9 @@ pub use land::{
 };
 pub use land_evaluation::evaluate_land_use;
 pub use loans::lend_on_points;
+pub use matchmaking::hold_matchmaking_events;
+pub use orders::deliver_orders;
+pub use policy_push::push_policies;
 pub use problems::arise_problems;
 pub use production::produce;
 pub use service::serve_tickets;
@@ -71,8 +95,10 @@ pub enum Phase {
     Service,
     Innovation,
     Finance,
+    Market,
     Production,
     Land,
+    Demography,
     Metrics,
 }
 
@@ -89,8 +115,10 @@ pub fn daily_schedule() -> Schedule {
             Phase::Service,
             Phase::Innovation,
             Phase::Finance,
+            Phase::Market,
             Phase::Production,
             Phase::Land,
+            Phase::Demography,
             Phase::Metrics,
         )
             .chain(),
@@ -106,7 +134,10 @@ pub fn daily_schedule() -> Schedule {
         (invest_funds, award_grants, lend_on_points)
             .chain()
             .in_set(Phase::Finance),
-        produce.in_set(Phase::Production),
+        (run_fee_campaigns, hold_matchmaking_events, push_policies)
+            .chain()
+            .in_set(Phase::Market),
+        (produce, deliver_orders).chain().in_set(Phase::Production),
         (
             evaluate_land_use,
             settle_land_contracts,
@@ -116,6 +147,9 @@ pub fn daily_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Land),
+        (advance_exit_clocks, close_exited_firms, enter_firms)
+            .chain()
+            .in_set(Phase::Demography),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));
     schedule

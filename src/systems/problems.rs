@@ -2,7 +2,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::model::{CATEGORIES, Clock, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed};
+use crate::model::{
+    CATEGORIES, Clock, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
+};
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem
@@ -11,7 +13,7 @@ pub fn arise_problems(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProblemSettings>,
-    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let prefix = stream_prefix(seed.0, Purpose::Problems);
     for (id, profile, mut state) in &mut firms {

@@ -7,7 +7,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Clock, Counters, DayTotals, FirmId, FirmProfile, FirmState, ProductionSettings, RunSeed,
+    Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
+    ProductionSettings, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
@@ -16,9 +17,10 @@ pub fn produce(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProductionSettings>,
+    relief: Res<FeeRelief>,
     mut totals: ResMut<DayTotals>,
     mut counters: ResMut<Counters>,
-    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState)>,
+    mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let year_multiplier = settings.year_multiplier(clock.date.year());
     let mut day = DayTotals::default();
@@ -27,7 +29,14 @@ pub fn produce(
     for (id, profile, mut state) in &mut firms {
         let state = state.bypass_change_detection();
         let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
-        let out = step_production(state, profile, &settings, year_multiplier, rng.normal());
+        let out = step_production(
+            state,
+            profile,
+            &settings,
+            year_multiplier,
+            &relief,
+            rng.normal(),
+        );
         day.firms += 1;
         day.open_problems += u64::from(out.open_problems);
         if profile.tier.is_above_scale() {
@@ -50,16 +59,21 @@ pub struct DayOutput {
     pub open_problems: u32,
 }
 
-/// Advances one firm by one day given its standard-normal shock `z`.
+/// Advances one firm by one day given its standard-normal shock `z`. Open finance and cost
+/// problems drag less by the shares the fee and arrears campaigns relieve (FACTS B19).
 #[inline]
 pub fn step_production(
     state: &mut FirmState,
     profile: &FirmProfile,
     settings: &ProductionSettings,
     year_multiplier: f64,
+    relief: &FeeRelief,
     z: f64,
 ) -> DayOutput {
     let open = state.open_problems();
+    let (f, c) = (Category::Finance.index(), Category::Cost.index());
+    let count = |i: usize| f64::from(u16::from(state.latent[i]) + u16::from(state.ticketed[i]));
+    let relieved = relief.finance * count(f) + relief.cost * count(c);
     // A firm whose output has reached what its land and floor space support cannot expand
     // (FACTS B3, B4): it loses the trend, keeps the drag and the shock, until it gets space.
     let trend = if state.log_level < state.space_log_cap {
@@ -67,8 +81,8 @@ pub fn step_production(
     } else {
         0.0
     };
-    state.log_level +=
-        trend - settings.drag_per_problem_day * f64::from(open) + settings.shock_sd_per_day * z;
+    state.log_level += trend - settings.drag_per_problem_day * (f64::from(open) - relieved)
+        + settings.shock_sd_per_day * z;
     let potential = profile.base_value_added * state.log_level.exp();
     let lost = if state.disturbed_today {
         state.disturbed_today = false;
@@ -106,7 +120,7 @@ fn spend_financing(state: &mut FirmState, spend_days: i64) -> i64 {
 /// Rounds a non-negative amount to whole yuan. `f64::round` is a libm call on baseline
 /// x86-64 and cost a tenth of the whole run; adding ½ and truncating is one instruction.
 #[inline]
-fn whole_yuan(yuan: f64) -> i64 {
+pub(crate) fn whole_yuan(yuan: f64) -> i64 {
     (yuan + 0.5) as i64
 }
 
@@ -141,15 +155,15 @@ mod tests {
 
     #[test]
     fn open_problems_slow_growth() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut clean = FirmState::default();
         let mut troubled = FirmState {
             latent: [2, 0, 0, 0, 0, 0, 0],
             ..Default::default()
         };
         for _ in 0..365 {
-            step_production(&mut clean, &p, &s, 1.0, 0.0);
-            step_production(&mut troubled, &p, &s, 1.0, 0.0);
+            step_production(&mut clean, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut troubled, &p, &s, 1.0, &none, 0.0);
         }
         assert!((clean.log_level - 0.05).abs() < 1e-9);
         assert!((troubled.log_level - (0.05 - 2.0 * 0.03)).abs() < 1e-9);
@@ -157,13 +171,13 @@ mod tests {
 
     #[test]
     fn a_visit_with_nothing_to_report_costs_output_once() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut state = FirmState {
             disturbed_today: true,
             ..Default::default()
         };
-        let first = step_production(&mut state, &p, &s, 1.0, 0.0);
-        let second = step_production(&mut state, &p, &s, 1.0, 0.0);
+        let first = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
+        let second = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
         assert!(first.disturbance > 200_000 && first.disturbance < 260_000);
         assert_eq!(second.disturbance, 0);
         assert!(first.value_added < second.value_added);
@@ -171,7 +185,7 @@ mod tests {
 
     #[test]
     fn financing_is_invested_over_time_and_in_full() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut plain = FirmState::default();
         let mut financed = FirmState {
             finance_to_invest: 1_000_000,
@@ -179,8 +193,8 @@ mod tests {
         };
         let (mut extra, mut first) = (0, 0);
         for day in 0..5_000 {
-            let a = step_production(&mut plain, &p, &s, 1.0, 0.0);
-            let b = step_production(&mut financed, &p, &s, 1.0, 0.0);
+            let a = step_production(&mut plain, &p, &s, 1.0, &none, 0.0);
+            let b = step_production(&mut financed, &p, &s, 1.0, &none, 0.0);
             if day == 0 {
                 first = b.investment - a.investment;
             }
@@ -193,24 +207,24 @@ mod tests {
 
     #[test]
     fn land_and_finance_problems_hold_investment_back() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut free = FirmState::default();
         let mut blocked = FirmState {
             ticketed: [0, 0, 0, 0, 0, 1, 0],
             ..Default::default()
         };
         blocked.log_level = 0.0;
-        let a = step_production(&mut free, &p, &s, 1.0, 0.0);
+        let a = step_production(&mut free, &p, &s, 1.0, &none, 0.0);
         let mut s2 = s.clone();
         s2.drag_per_problem_day = 0.0;
-        let b = step_production(&mut blocked, &p, &s2, 1.0, 0.0);
+        let b = step_production(&mut blocked, &p, &s2, 1.0, &none, 0.0);
         assert_eq!(b.investment * 2, a.investment.max(b.investment * 2));
         assert!(b.investment < a.investment);
     }
 
     #[test]
     fn a_firm_at_its_space_capacity_loses_the_trend_only() {
-        let (s, p) = (settings(), profile());
+        let (s, p, none) = (settings(), profile(), FeeRelief::default());
         let mut free = FirmState::default();
         let mut capped = FirmState {
             // Output already well above what its space supports.
@@ -219,8 +233,8 @@ mod tests {
             ..Default::default()
         };
         for _ in 0..365 {
-            step_production(&mut free, &p, &s, 1.0, 0.0);
-            step_production(&mut capped, &p, &s, 1.0, 0.0);
+            step_production(&mut free, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut capped, &p, &s, 1.0, &none, 0.0);
         }
         assert!((free.log_level - 0.05).abs() < 1e-9);
         // Above the cap all year: no trend, but the drag of its open problem still applies.

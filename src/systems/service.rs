@@ -7,8 +7,8 @@ use rand::RngExt;
 use rand_distr::LogNormal;
 
 use crate::model::{
-    Campaign, Clock, Counters, Departments, FirmState, Ledger, Programme, RunSeed, ServiceLevers,
-    StaffCosts, TicketBook,
+    Campaign, Clock, Counters, Departments, Exited, FirmState, Ledger, Programme, RunSeed,
+    ServiceLevers, StaffCosts, TicketBook,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -23,7 +23,7 @@ pub fn serve_tickets(
     mut campaign: ResMut<Campaign>,
     mut counters: ResMut<Counters>,
     (costs, mut ledger): (Res<StaffCosts>, ResMut<Ledger>),
-    mut firms: Query<&mut FirmState>,
+    mut firms: Query<&mut FirmState, Without<Exited>>,
 ) {
     let today = clock.day;
     let now = f64::from(today);

@@ -5,8 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    CATEGORIES, Campaign, Category, Clock, Counters, FirmId, FirmState, Ledger, Programme, RunSeed,
-    ServiceLevers, StaffCosts, Ticket, TicketBook, Tier,
+    CATEGORIES, Campaign, Category, Clock, Counters, Exited, FirmId, FirmState, Ledger, Programme,
+    RunSeed, ServiceLevers, StaffCosts, Ticket, TicketBook, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -21,7 +21,7 @@ pub fn visit_firms(
     mut counters: ResMut<Counters>,
     costs: Res<StaffCosts>,
     mut ledger: ResMut<Ledger>,
-    mut firms: Query<&mut FirmState>,
+    mut firms: Query<&mut FirmState, Without<Exited>>,
 ) {
     if clock.day < campaign.start_day {
         return;
@@ -46,11 +46,15 @@ pub fn visit_firms(
                 break;
             }
             campaign.revisits_due[t].pop_first();
-            capacity -= 1;
             let (entity, firm) = {
                 let tk = &visit.book.tickets[ticket as usize];
                 (tk.firm, tk.firm_id)
             };
+            // A firm that has closed is not re-visited; the visit goes to the next one.
+            let Ok(mut state) = firms.get_mut(entity) else {
+                continue;
+            };
+            capacity -= 1;
             if satisfied(
                 &visit.book.tickets[ticket as usize],
                 &levers,
@@ -60,17 +64,17 @@ pub fn visit_firms(
                 visit.counters.revisits_satisfied += 1;
             }
             visit.counters.tickets_revisited += 1;
-            if let Ok(mut state) = firms.get_mut(entity) {
-                visit.firm(&mut state, entity, firm, tier);
-            }
+            visit.firm(&mut state, entity, firm, tier);
         }
         while capacity > 0 && campaign.next[t] < campaign.lists[t].len() {
             let (entity, firm) = campaign.lists[t][campaign.next[t]];
             campaign.next[t] += 1;
+            // Firms that closed since the lists were drawn are skipped.
+            let Ok(mut state) = firms.get_mut(entity) else {
+                continue;
+            };
             capacity -= 1;
-            if let Ok(mut state) = firms.get_mut(entity) {
-                visit.firm(&mut state, entity, firm, tier);
-            }
+            visit.firm(&mut state, entity, firm, tier);
         }
     }
 }
@@ -106,6 +110,7 @@ impl Visit<'_> {
                     collected_day: self.day,
                     resolved_day: None,
                     escalated: false,
+                    withdrawn: false,
                 });
                 self.book
                     .awaiting_triage
