@@ -150,7 +150,8 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
     row
 }
 
-/// A number for a table: thousands for counts, two decimals for small values.
+/// A number for a table: thousands for counts, two decimals for small values, and three
+/// significant digits below 0.1 (so that 0.0012 yuan per yuan of orders does not read 0.00).
 pub fn fmt_value(v: f64) -> String {
     if v.abs() >= 1000.0 {
         let s = format!("{:.0}", v.abs());
@@ -162,6 +163,9 @@ pub fn fmt_value(v: f64) -> String {
             out.push(c);
         }
         if v < 0.0 { format!("-{out}") } else { out }
+    } else if v != 0.0 && v.abs() < 0.1 {
+        let decimals = (2 - v.abs().log10().floor() as i32).clamp(2, 12) as usize;
+        format!("{v:.decimals$}")
     } else {
         format!("{v:.2}")
     }
@@ -290,5 +294,8 @@ mod tests {
         assert_eq!(fmt_value(11_937.0), "11,937");
         assert_eq!(fmt_value(99.4), "99.40");
         assert_eq!(fmt_value(-1_234_567.0), "-1,234,567");
+        assert_eq!(fmt_value(0.0012048), "0.00120");
+        assert_eq!(fmt_value(-0.05), "-0.0500");
+        assert_eq!(fmt_value(0.0), "0.00");
     }
 }

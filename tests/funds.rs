@@ -224,3 +224,44 @@ fn the_baseline_funds_meet_the_b5_size_target() {
         "有链有基金: one fund per chain, plus the S fund"
     );
 }
+
+#[test]
+fn firms_that_close_default_on_their_loans_and_their_grants_lapse() {
+    // Heavy turnover with every finance flow open: a closing borrower defaults on its next
+    // payment day and a closing grantee's grant lapses, and money stays conserved every day.
+    let mut s = small_city_to_2026();
+    s.entry_exit.exit_rate_per_year = 0.8;
+    s.entry_exit.exit_tier_multiplier.above_scale = 1.0;
+    s.entry_exit.entry_rate_per_year = 0.8;
+    s.funds.default_rate_per_year = 0.0;
+    s.funds.default_per_open_problem = 0.0;
+    s.levers.funds.loan_min_points = 0;
+    s.levers.funds.grant_budget_yuan_per_year = 1.0e9;
+    s.funds.milestone_growth = 5.0;
+    assert!(reformsim::scenario::validate(&s).is_empty());
+    let calm = {
+        let mut calm = s.clone();
+        calm.entry_exit.exit_rate_per_year = 0.0;
+        calm.entry_exit.exit_tier_multiplier.above_scale = 0.0;
+        calm
+    };
+    for seed in [1, 2] {
+        let mut sim = Simulation::new(&s, seed);
+        while sim.step() {
+            sim.check_invariants()
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        }
+        let end = sim.rows().last().unwrap().clone();
+        assert!(end.firms_exited > 1_000);
+        // With no default hazard, only closed borrowers can default.
+        assert!(end.loan_defaults > 0, "closed borrowers default");
+        let calm_end = run(&calm, seed).last().unwrap().clone();
+        assert!(calm_end.firms_exited < end.firms_exited);
+        assert!(
+            calm_end.loan_defaults < end.loan_defaults,
+            "more closures, more defaults: {} vs {}",
+            calm_end.loan_defaults,
+            end.loan_defaults
+        );
+    }
+}
