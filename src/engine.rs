@@ -157,6 +157,25 @@ impl Simulation {
     /// Simulates every remaining day and returns the daily KPI rows.
     pub fn run(mut self) -> Vec<MetricsRow> {
         while self.step() {}
+        self.into_rows()
+    }
+
+    /// Like `run`, but checks the conservation invariants (`check_invariants`) after every
+    /// day and stops at the first day one fails, naming the day and date.
+    pub fn run_checked(mut self) -> Result<Vec<MetricsRow>, String> {
+        while self.step() {
+            if let Err(e) = self.check_invariants() {
+                let day = self.next_day - 1;
+                return Err(format!(
+                    "invariant broken on day {day} ({}): {e}",
+                    self.start.add_days(day as i32)
+                ));
+            }
+        }
+        Ok(self.into_rows())
+    }
+
+    fn into_rows(mut self) -> Vec<MetricsRow> {
         self.world
             .remove_resource::<MetricsLog>()
             .expect("inserted in new")
@@ -426,6 +445,30 @@ pub fn run_replicates(s: &Scenario, master_seed: u64, n: u32) -> Vec<RunResult> 
                 seed,
                 rows: Simulation::new(s, seed).run(),
             }
+        })
+        .collect()
+}
+
+/// `run_replicates` with the conservation invariants checked after every day of every
+/// replicate (`reformsim run --check-invariants`). The results are the same bytes; the
+/// error names the first replicate (in replicate order) whose check failed.
+pub fn run_replicates_checked(
+    s: &Scenario,
+    master_seed: u64,
+    n: u32,
+) -> Result<Vec<RunResult>, String> {
+    (0..n)
+        .into_par_iter()
+        .map(|k| {
+            let seed = replicate_seed(master_seed, k);
+            let rows = Simulation::new(s, seed)
+                .run_checked()
+                .map_err(|e| format!("replicate {k} (seed {seed}): {e}"))?;
+            Ok(RunResult {
+                replicate: k,
+                seed,
+                rows,
+            })
         })
         .collect()
 }

@@ -3,13 +3,15 @@
 //! Layout: `scenario` (files → typed, validated config), `seeds` (the briefing's figures),
 //! `model` (components and resources), `systems` (one behaviour per file, run daily in a
 //! fixed order), `engine` (world building and stepping), `metrics` (daily KPIs), `report`
-//! (calibration and target-gap tables), `costs` (policy cost per programme and per unit), `output` (files written whole or not at all), `cli`.
+//! (calibration and target-gap tables), `costs` (policy cost per programme and per unit), `output` (files written whole or not at all), `memory` (refusing work too large for the
+//! machine), `sweep` (batches of runs), `cli`.
 
 pub mod cli;
 pub mod costs;
 pub mod date;
 pub mod engine;
 pub mod input;
+pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod output;

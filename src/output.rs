@@ -2,7 +2,7 @@
 //! on disk whole or not at all (a temporary name in the same folder, then a rename).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::engine::RunResult;
 use crate::report::TargetRow;
@@ -32,6 +32,130 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A run folder being written. Files go into a hidden sibling folder; `commit` then puts the
+/// whole folder in place at once, so a run killed at any moment leaves either the previous
+/// folder or the complete new one, never a mix. An existing folder that holds anything is
+/// replaced only when `force` is set.
+pub struct StagedFolder {
+    target: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+}
+
+impl StagedFolder {
+    /// Checks that `target` may be written and creates the staging folder next to it.
+    /// Staging folders left by killed runs with the same target are removed first.
+    pub fn begin(target: &Path, force: bool) -> Result<StagedFolder> {
+        if target.exists() {
+            if !target.is_dir() {
+                anyhow::bail!("{} exists and is not a folder", target.display());
+            }
+            let occupied = std::fs::read_dir(target)
+                .with_context(|| format!("cannot read the output folder {}", target.display()))?
+                .next()
+                .is_some();
+            if occupied && !force {
+                anyhow::bail!(
+                    "{} already holds results; pass --force to replace them, or choose another --out",
+                    target.display()
+                );
+            }
+        }
+        let leaf = target
+            .file_name()
+            .context("the output folder has no name")?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create the output folder {}", parent.display()))?;
+        let stale = format!(".{leaf}.partial-");
+        if let Ok(entries) = std::fs::read_dir(&parent) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&stale) {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let staging = parent.join(format!("{stale}{}", std::process::id()));
+        std::fs::create_dir(&staging)
+            .with_context(|| format!("cannot create {}", staging.display()))?;
+        Ok(StagedFolder {
+            target: target.to_path_buf(),
+            staging,
+            committed: false,
+        })
+    }
+
+    /// Where to write the files.
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Puts the staged folder in place of the target (atomically on Linux when the target
+    /// exists: the two folders are exchanged, then the old one is removed).
+    pub fn commit(mut self) -> Result<()> {
+        let what = || format!("cannot move the results into {}", self.target.display());
+        if self.target.exists() {
+            exchange(&self.staging, &self.target).with_context(what)?;
+            // The staging path now holds the previous results.
+            std::fs::remove_dir_all(&self.staging).with_context(what)?;
+        } else {
+            std::fs::rename(&self.staging, &self.target).with_context(what)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedFolder {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Swaps two folders in one step (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere: move the old folder aside, then the new one in (a kill between the two leaves
+/// the old results in the hidden `.partial-` folder).
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("old");
+    std::fs::rename(b, &aside)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&aside, a)
 }
 
 /// `metrics.csv`: one row per day and replicate, replicates in order.

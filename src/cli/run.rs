@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::{CliError, DEFAULT_SCENARIO};
 use crate::date::Date;
-use crate::engine::{RunResult, run_replicates};
+use crate::engine::{RunResult, run_replicates, run_replicates_checked};
 use crate::metrics::KPIS;
-use crate::output::{metrics_csv, targets_csv, write_atomic};
+use crate::output::{StagedFolder, metrics_csv, targets_csv, write_atomic};
 use crate::report::{self, CalibrationRow, Spread, TargetRow};
 
 #[derive(Args, Debug)]
@@ -35,6 +35,13 @@ pub struct RunArgs {
     /// Output folder (default: output/<scenario name>/seed<seed>-x<replicates>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// Check the conservation invariants (firms, tickets, land, money) after every simulated
+    /// day, and stop with an error at the first that fails.
+    #[arg(long)]
+    check_invariants: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -77,9 +84,36 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let seed = args.seed.unwrap_or(s.scenario.seed);
     let name = s.scenario.name.clone();
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output")
+            .join(&name)
+            .join(run_id(&args, seed))
+    });
+    // Refuse work that cannot fit in memory, or an occupied folder, before simulating.
+    let days = crate::engine::horizon_days(s);
+    let memory = crate::memory::estimate_run_bytes(
+        s.population.firms,
+        days,
+        args.replicates,
+        rayon::current_num_threads(),
+    );
+    crate::memory::check_fits(
+        &format!(
+            "{} replicate(s) of {} firms over {days} days",
+            args.replicates, s.population.firms
+        ),
+        memory,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let folder = StagedFolder::begin(&out, args.force)?;
 
     let started = Instant::now();
-    let results = run_replicates(&loaded.scenario, seed, args.replicates);
+    let results = if args.check_invariants {
+        run_replicates_checked(&loaded.scenario, seed, args.replicates)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+    } else {
+        run_replicates(&loaded.scenario, seed, args.replicates)
+    };
     let wall_seconds = started.elapsed().as_secs_f64();
 
     let (calibration, targets) = match &loaded.seeds {
@@ -114,23 +148,21 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         ),
     };
 
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output")
-            .join(&name)
-            .join(run_id(&args, seed))
-    });
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    write_atomic(&out.join("metrics.csv"), &metrics_csv(&results)?)?;
-    write_atomic(&out.join("targets.csv"), &targets_csv(&targets)?)?;
+    let dir = folder.path();
+    write_atomic(&dir.join("metrics.csv"), &metrics_csv(&results)?)?;
+    write_atomic(&dir.join("targets.csv"), &targets_csv(&targets)?)?;
     let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
     json.push(b'\n');
-    write_atomic(&out.join("summary.json"), &json)?;
+    write_atomic(&dir.join("summary.json"), &json)?;
+    folder.commit()?;
 
     if !args.quiet {
         println!(
-            "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s",
-            s.population.firms, summary.days, args.replicates
+            "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s (memory estimate {})",
+            s.population.firms,
+            summary.days,
+            args.replicates,
+            crate::memory::human(memory)
         );
         println!(
             "wrote {}/{{metrics.csv,targets.csv,summary.json}}\n",

@@ -108,6 +108,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         print_plan(&sweep, shard, runs, jobs);
         return Ok(());
     }
+    // Each worker holds one world; finished runs stream to disk. The base scenario's size
+    // stands for every point (a sweep over `population.firms` may need more).
+    let base = &sweep.base.scenario;
+    let days = crate::engine::horizon_days(base);
+    crate::memory::check_fits(
+        &format!(
+            "{jobs} job(s) of {} firms over {days} days",
+            base.population.firms
+        ),
+        crate::memory::estimate_run_bytes(base.population.firms, days, jobs as u32, jobs),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join("sweeps")

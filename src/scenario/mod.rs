@@ -50,7 +50,12 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
                     format!("the seeds file {} does not exist (paths are relative to the scenario file's folder)", seeds_path.display()),
                 )]));
             }
-            Some(crate::seeds::load(&seeds_path)?)
+            match crate::seeds::load(&seeds_path) {
+                Ok(seeds) => Some(seeds),
+                Err(inner) => {
+                    return Err(referenced(&source, "scenario.seeds", &seeds_path, inner));
+                }
+            }
         }
     };
     Ok(LoadedScenario {
@@ -59,6 +64,27 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
         path: path.to_owned(),
         seeds,
     })
+}
+
+/// The errors of a file that `source` names at `key`, led by one that points at the
+/// reference, so that a planner sees which of their files brought the bad one in.
+pub(crate) fn referenced(
+    source: &Source,
+    key: &str,
+    path: &Path,
+    inner: InputErrors,
+) -> InputErrors {
+    let mut errors = source
+        .place(vec![crate::input::Problem::new(
+            key,
+            format!(
+                "the file {} named here is not valid (see below)",
+                path.display()
+            ),
+        )])
+        .0;
+    errors.extend(inner.0);
+    InputErrors(errors)
 }
 
 /// Hex SHA-256 of some bytes.

@@ -156,7 +156,9 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     if !problems.is_empty() {
         return Err(source.place(problems));
     }
-    let base = crate::scenario::load(&scenario_path)?;
+    let base = crate::scenario::load(&scenario_path).map_err(|inner| {
+        crate::scenario::referenced(&source, "sweep.scenario", &scenario_path, inner)
+    })?;
     let tree = serde_json::to_value(&base.scenario).expect("a scenario always serialises");
 
     let mut paths = Vec::new();
