@@ -97,23 +97,31 @@ pub fn execute(sweep: &Sweep, opts: &Options) -> Result<Outcome> {
     let (mut file, next) = open_partial(&partial, &header, first, end)?;
     let done_before = next - first;
     run_range(sweep, &columns, opts, next, end, done_before, &mut file)?;
-    file.sync_all()?;
+    file.sync_all()
+        .with_context(|| format!("cannot write {}", partial.display()))?;
     drop(file);
     std::fs::rename(&partial, runs_path)
         .with_context(|| format!("cannot move {} into place", runs_path.display()))?;
 
     let tmp = temp_path(points_path);
-    {
+    let points = (|| -> Result<()> {
         let mut out = std::io::BufWriter::new(
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?,
         );
         let runs = BufReader::new(File::open(runs_path)?);
-        write_points(&columns, runs, &mut out)?;
+        write_points(&columns, runs, &mut out)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         out.into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?
-            .sync_all()?;
+            .sync_all()
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, points_path)
+            .with_context(|| format!("cannot move {} into place", points_path.display()))
+    })();
+    if points.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, points_path)?;
+    points?;
     crate::output::write_atomic(manifest_path, &manifest.to_bytes())?;
     Ok(Outcome {
         runs_done_now: end - next,
@@ -140,7 +148,8 @@ fn open_partial(path: &Path, header: &[u8], first: u64, end: u64) -> Result<(Fil
     if !path.exists() {
         let mut f =
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        f.write_all(header)?;
+        f.write_all(header)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         return Ok((f, first));
     }
     let mut f = OpenOptions::new()
