@@ -222,6 +222,7 @@ const HOSTILE: &[(&str, usize, &str)] = &[
     ("infinite.toml", 5, "production.trend_growth"),
     ("near-miss-section.toml", 4, "levers.campain"),
     ("huge-number.toml", 5, "population.firms"),
+    ("path-traversal-name.toml", 2, "scenario.name"),
     ("binary.toml", 3, ""),
     ("not-utf8.toml", 2, ""),
     ("malformed.toml", 1, ""),

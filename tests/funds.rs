@@ -3,24 +3,11 @@
 
 mod common;
 
-use reformsim::date::Date;
+use common::{SEEDS, run, small_city_to_2026};
+
 use reformsim::engine::Simulation;
 use reformsim::metrics::MetricsRow;
 use reformsim::scenario::Scenario;
-
-const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
-
-/// The small city run to the end of 2026, so that loans mature and grants reach their
-/// milestone window.
-fn small_city_to_2026() -> Scenario {
-    let mut s = common::small_city().scenario;
-    s.scenario.end = Date::from_ymd(2026, 12, 31).unwrap();
-    s
-}
-
-fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
-    Simulation::new(s, seed).run()
-}
 
 /// Mean over the seed list of a KPI on the last day.
 fn mean_end(s: &Scenario, kpi: &str) -> f64 {

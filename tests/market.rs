@@ -4,38 +4,12 @@
 
 mod common;
 
+use common::{at, mean_kpi, run, small_city_to_2026};
+
 use reformsim::engine::Simulation;
 use reformsim::metrics::MetricsRow;
 use reformsim::model::{Exited, FirmId, FirmIndex, FirmLand, FirmProfile, LandBook, NO_PARK, Tier};
 use reformsim::scenario::Scenario;
-
-const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
-
-fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
-    Simulation::new(s, seed).run()
-}
-
-fn at<'a>(rows: &'a [MetricsRow], date: &str) -> &'a MetricsRow {
-    rows.iter()
-        .find(|r| r.date.to_string() == date)
-        .expect("date in horizon")
-}
-
-/// Mean of a KPI on a date over the fixed seed list.
-fn mean_kpi(s: &Scenario, kpi: &str, date: &str) -> f64 {
-    SEEDS
-        .iter()
-        .map(|&seed| at(&run(s, seed), date).get(kpi).unwrap_or(f64::NAN))
-        .sum::<f64>()
-        / SEEDS.len() as f64
-}
-
-/// The small city run to the end of 2026, long enough for firms to close and start up.
-fn small_city_to_2026() -> Scenario {
-    let mut s = common::small_city().scenario;
-    s.scenario.end = reformsim::date::Date::from_ymd(2026, 12, 31).unwrap();
-    s
-}
 
 #[test]
 fn more_matchmaking_events_bring_more_orders_and_more_value_added() {

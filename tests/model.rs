@@ -3,20 +3,11 @@
 
 mod common;
 
+use common::{SEEDS, at, mean_kpi, run, small_city_to_2026};
+
 use reformsim::engine::{Simulation, run_replicates};
-use reformsim::metrics::MetricsRow;
 use reformsim::output::metrics_csv;
 use reformsim::scenario::Scenario;
-
-fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
-    Simulation::new(s, seed).run()
-}
-
-fn at<'a>(rows: &'a [MetricsRow], date: &str) -> &'a MetricsRow {
-    rows.iter()
-        .find(|r| r.date.to_string() == date)
-        .expect("date in horizon")
-}
 
 #[test]
 fn no_firm_or_ticket_is_lost_on_any_day() {
@@ -110,17 +101,6 @@ fn golden_small_city() {
     let golden = std::fs::read_to_string(&path)
         .expect("golden file exists; regenerate with REFORMSIM_REGENERATE_GOLDEN=1");
     assert_eq!(text, golden, "the small city's golden run changed");
-}
-
-const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
-
-/// Mean of a KPI on a date over the fixed seed list.
-fn mean_kpi(s: &Scenario, kpi: &str, date: &str) -> f64 {
-    SEEDS
-        .iter()
-        .map(|&seed| at(&run(s, seed), date).get(kpi).unwrap_or(f64::NAN))
-        .sum::<f64>()
-        / SEEDS.len() as f64
 }
 
 #[test]
@@ -294,13 +274,6 @@ fn no_campaign_resolves_nothing_and_grows_less_than_the_baseline() {
     assert!(ra.open_problems < rb.open_problems);
     assert!(ra.value_added_yuan > rb.value_added_yuan);
     assert!(ra.value_added_growth_ytd.unwrap() > rb.value_added_growth_ytd.unwrap());
-}
-
-/// The small city run to the end of 2026, when the B11 targets fall due.
-fn small_city_to_2026() -> Scenario {
-    let mut s = common::small_city().scenario;
-    s.scenario.end = reformsim::date::Date::from_ymd(2026, 12, 31).unwrap();
-    s
 }
 
 /// The small city with firms close to their space capacity, so that many ask for space

@@ -3,7 +3,41 @@
 
 use std::path::{Path, PathBuf};
 
+use reformsim::engine::Simulation;
+use reformsim::metrics::MetricsRow;
 use reformsim::scenario::{LoadedScenario, Scenario, load};
+
+/// The fixed seed list of the lever-direction tests: both arms of a comparison run on the
+/// same seeds (common random numbers).
+pub const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
+
+pub fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
+    Simulation::new(s, seed).run()
+}
+
+/// The row of a date (`YYYY-MM-DD`), which must be in the horizon.
+pub fn at<'a>(rows: &'a [MetricsRow], date: &str) -> &'a MetricsRow {
+    rows.iter()
+        .find(|r| r.date.to_string() == date)
+        .expect("date in horizon")
+}
+
+/// Mean of a KPI on a date over the fixed seed list.
+pub fn mean_kpi(s: &Scenario, kpi: &str, date: &str) -> f64 {
+    SEEDS
+        .iter()
+        .map(|&seed| at(&run(s, seed), date).get(kpi).unwrap_or(f64::NAN))
+        .sum::<f64>()
+        / SEEDS.len() as f64
+}
+
+/// The small city run to the end of 2026: the date of the B11 targets, and long enough for
+/// loans to mature, grants to reach their milestone window and firms to close and start up.
+pub fn small_city_to_2026() -> Scenario {
+    let mut s = small_city().scenario;
+    s.scenario.end = reformsim::date::Date::from_ymd(2026, 12, 31).unwrap();
+    s
+}
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
