@@ -19,5 +19,6 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod seeds;
+pub mod sensitivity;
 pub mod sweep;
 pub mod systems;

@@ -47,6 +47,9 @@ pub enum Purpose {
     LoanDefaults = 33,
     /// Sampled sweep design points, per point and parameter (`sweep::design`).
     SweepDesign = 40,
+    /// Bootstrap resamples and Morris trajectories, per resample or trajectory
+    /// (`sensitivity`).
+    Sensitivity = 41,
     /// Who attends a matchmaking event and what orders they sign, per event id and day.
     Matchmaking = 34,
     /// Which firms the policy-push platform reaches, per day (id 0).

@@ -7,7 +7,7 @@ mod execute;
 mod keypath;
 mod manifest;
 mod merge;
-mod sobol;
+pub mod sobol;
 mod spec;
 mod table;
 
