@@ -21,7 +21,7 @@ impl Design {
     /// `trajectories` trajectories for `k` inputs on a grid of `levels` (even, ≥ 2) levels;
     /// every random choice from `seed`.
     pub fn new(k: usize, trajectories: usize, levels: usize, seed: u64) -> Design {
-        assert!(k >= 1 && levels >= 2 && levels % 2 == 0);
+        assert!(k >= 1 && levels >= 2 && levels.is_multiple_of(2));
         let delta = levels as f64 / (2.0 * (levels as f64 - 1.0));
         let grid = |l: usize| l as f64 / (levels as f64 - 1.0);
         let mut rows = Vec::with_capacity(trajectories * (k + 1));
