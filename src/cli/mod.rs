@@ -3,6 +3,7 @@
 //! 2 usage error). Nothing here panics on user input.
 
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 
@@ -44,6 +45,9 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the shard outputs of one sweep into the files an unsharded sweep writes.
     Merge(sweep::MergeArgs),
+    /// Sobol (saltelli design) or Morris (morris design) sensitivity of every KPI to the
+    /// swept levers: runs the sweep (resumable, shardable), then writes sensitivity.csv.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Why a command failed.
@@ -70,7 +74,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { files } => validate::validate(&files),
-        Command::Sweep(args) => sweep::sweep(args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Merge(args) => sweep::merge(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());

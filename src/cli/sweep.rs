@@ -91,9 +91,9 @@ fn shard(args: &SweepArgs) -> anyhow::Result<Option<(u64, u64)>> {
     Ok(Some((i, n)))
 }
 
-pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let sweep = sweep::load(&args.sweep)?;
-    let shard = shard(&args)?;
+    let shard = shard(args)?;
     let jobs = args
         .jobs
         .map_or_else(rayon::current_num_threads, usize::from);
@@ -120,11 +120,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         crate::memory::estimate_run_bytes(base.population.firms, days, jobs as u32, jobs),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output")
-            .join("sweeps")
-            .join(&sweep.header.name)
-    });
+    let out = out_dir(args, &sweep);
     let started = Instant::now();
     let outcome = sweep::execute(
         &sweep,
@@ -167,6 +163,15 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         println!("wrote {}/{{{}}}", out.display(), names.join(","));
     }
     Ok(())
+}
+
+/// The sweep's output folder: `--out`, or `output/sweeps/<name>`.
+pub(crate) fn out_dir(args: &SweepArgs, sweep: &sweep::Sweep) -> PathBuf {
+    args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output")
+            .join("sweeps")
+            .join(&sweep.header.name)
+    })
 }
 
 fn print_plan(sweep: &sweep::Sweep, shard: Option<(u64, u64)>, runs: u64, jobs: usize) {

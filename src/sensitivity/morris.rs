@@ -72,20 +72,59 @@ pub struct Effects {
     pub sigma: f64,
 }
 
-/// The elementary-effect statistics per input from the outputs `y` of `design`.
-pub fn analyse(design: &Design, y: &[f64]) -> Vec<Effects> {
+/// The elementary effects per input and trajectory, `[input][trajectory]`.
+fn elementary_effects(design: &Design, y: &[f64]) -> Vec<Vec<f64>> {
     assert_eq!(y.len(), design.runs(), "one output per design row");
     let k = design.k;
-    let mut effects = vec![Vec::with_capacity(design.trajectories); k];
+    let mut effects = vec![vec![0.0; design.trajectories]; k];
     for t in 0..design.trajectories {
         for s in 0..k {
             let (i, step) = design.steps[t * k + s];
             let before = y[t * (k + 1) + s];
             let after = y[t * (k + 1) + s + 1];
-            effects[i].push((after - before) / step);
+            effects[i][t] = (after - before) / step;
         }
     }
     effects
+}
+
+/// μ* per input with a `level` bootstrap interval over the trajectories.
+pub fn mu_star_intervals(
+    design: &Design,
+    y: &[f64],
+    resamples: usize,
+    level: f64,
+    seed: u64,
+) -> Vec<super::Interval> {
+    let effects = elementary_effects(design, y);
+    let r = design.trajectories;
+    let tail = (1.0 - level) / 2.0;
+    effects
+        .iter()
+        .map(|ee| {
+            let estimate = ee.iter().map(|e| e.abs()).sum::<f64>() / r as f64;
+            let mut boot: Vec<f64> = (0..resamples)
+                .map(|b| {
+                    let mut rng = StreamRng::new(seed, Purpose::Sensitivity, 2 << 40 | b as u64, 0);
+                    (0..r)
+                        .map(|_| ee[((rng.uniform() * r as f64) as usize).min(r - 1)].abs())
+                        .sum::<f64>()
+                        / r as f64
+                })
+                .collect();
+            boot.sort_by(f64::total_cmp);
+            super::Interval {
+                estimate,
+                low: super::quantile(&boot, tail),
+                high: super::quantile(&boot, 1.0 - tail),
+            }
+        })
+        .collect()
+}
+
+/// The elementary-effect statistics per input from the outputs `y` of `design`.
+pub fn analyse(design: &Design, y: &[f64]) -> Vec<Effects> {
+    elementary_effects(design, y)
         .iter()
         .map(|ee| {
             let n = ee.len() as f64;

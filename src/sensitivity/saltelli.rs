@@ -26,28 +26,27 @@ pub struct Design {
 /// The most inputs: the Sobol sequence has 32 dimensions and A and B need 2k.
 pub const MAX_INPUTS: usize = crate::sweep::sobol::MAX_DIMENSIONS / 2;
 
+/// Input `j` of design row `i` (rows in the order A, B, A_B^(1) … A_B^(k), N each), from a
+/// `Sobol` of 2k dimensions: computed from `i` alone, so a sweep or any shard of it needs no
+/// list of rows.
+pub fn coordinate(sobol: &Sobol, k: usize, n: u64, i: u64, j: usize) -> f64 {
+    let (block, row) = (i / n, i % n);
+    let from_b = block == 1 || (block >= 2 && (block - 2) as usize == j);
+    sobol.coordinate(row + 1, if from_b { k + j } else { j })
+}
+
 impl Design {
     /// N base rows for k inputs: N (k + 2) model runs.
     pub fn new(k: usize, n: usize) -> Design {
         assert!((1..=MAX_INPUTS).contains(&k), "1 to {MAX_INPUTS} inputs");
         let sobol = Sobol::new(2 * k);
-        let point = |j: usize, offset: usize| -> Vec<f64> {
-            (0..k)
-                .map(|d| sobol.coordinate(j as u64 + 1, offset + d))
-                .collect()
-        };
-        let a: Vec<Vec<f64>> = (0..n).map(|j| point(j, 0)).collect();
-        let b: Vec<Vec<f64>> = (0..n).map(|j| point(j, k)).collect();
-        let mut rows = Vec::with_capacity(n * (k + 2));
-        rows.extend(a.iter().cloned());
-        rows.extend(b.iter().cloned());
-        for i in 0..k {
-            for (ra, rb) in a.iter().zip(&b) {
-                let mut r = ra.clone();
-                r[i] = rb[i];
-                rows.push(r);
-            }
-        }
+        let rows = (0..(n * (k + 2)) as u64)
+            .map(|i| {
+                (0..k)
+                    .map(|j| coordinate(&sobol, k, n as u64, i, j))
+                    .collect()
+            })
+            .collect();
         Design { k, n, rows }
     }
 

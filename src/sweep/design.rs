@@ -12,16 +12,37 @@ pub struct Designer {
     points: u64,
     seed: u64,
     sobol: Option<Sobol>,
+    /// Saltelli: (parameters, base rows).
+    saltelli: (usize, u64),
+    /// Morris: every point of every trajectory (a few thousand rows at most).
+    morris: Vec<Vec<f64>>,
 }
 
 impl Designer {
     pub fn new(sweep: &Sweep) -> Designer {
+        let (design, k) = (sweep.header.design, sweep.parameters.len());
+        let samples = sweep.header.samples.unwrap_or(0);
         Designer {
-            design: sweep.header.design,
+            design,
             points: sweep.points(),
             seed: sweep.master_seed,
-            sobol: (sweep.header.design == Design::Sobol)
-                .then(|| Sobol::new(sweep.parameters.len())),
+            sobol: match design {
+                Design::Sobol => Some(Sobol::new(k)),
+                Design::Saltelli => Some(Sobol::new(2 * k)),
+                _ => None,
+            },
+            saltelli: (k, samples),
+            morris: if design == Design::Morris {
+                crate::sensitivity::morris::Design::new(
+                    k,
+                    samples as usize,
+                    super::spec::MORRIS_LEVELS,
+                    sweep.master_seed,
+                )
+                .rows
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -60,6 +81,17 @@ impl Designer {
                 (stratum as f64 + rng.uniform()) / self.points as f64
             }
             Design::Sobol => self.sobol.as_ref().expect("sobol").coordinate(i, j),
+            Design::Saltelli => {
+                let (k, n) = self.saltelli;
+                crate::sensitivity::saltelli::coordinate(
+                    self.sobol.as_ref().expect("sobol"),
+                    k,
+                    n,
+                    i,
+                    j,
+                )
+            }
+            Design::Morris => self.morris[i as usize][j],
         }
     }
 }

@@ -16,5 +16,5 @@ pub use execute::{Options, Outcome, execute};
 pub use manifest::{Manifest, Shard};
 pub use merge::merge;
 pub use sobol::Sobol;
-pub use spec::{Design, MAX_RUNS, Parameter, Sweep, load};
+pub use spec::{Design, MAX_RUNS, MORRIS_LEVELS, Parameter, Sweep, load};
 pub use table::Columns;

@@ -24,7 +24,17 @@ pub enum Design {
     LatinHypercube,
     /// The first `samples` points of the Sobol sequence (low discrepancy).
     Sobol,
+    /// Saltelli's scheme for Sobol sensitivity indices: `samples` base rows, and
+    /// `samples` × (parameters + 2) points (`sensitivity::saltelli`).
+    Saltelli,
+    /// Morris screening: `samples` trajectories on an 8-level grid, each of
+    /// parameters + 1 points (`sensitivity::morris`).
+    Morris,
 }
+
+/// Levels of the Morris grid: fine enough that μ* ranks the Ishigami inputs with x1 first
+/// (`sensitivity::morris` tests), coarse enough for few distinct values of integer levers.
+pub const MORRIS_LEVELS: usize = 8;
 
 /// `[sweep]`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,7 +130,7 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     match (sampling, h.samples) {
         (true, None | Some(0)) => problems.push(Problem::new(
             "sweep.samples",
-            "the random, latin-hypercube and sobol designs need `samples` ≥ 1",
+            "the random, latin-hypercube, sobol, saltelli and morris designs need `samples` ≥ 1",
         )),
         (false, Some(_)) => problems.push(Problem::new(
             "sweep.samples",
@@ -132,6 +142,24 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         problems.push(Problem::new(
             "parameters",
             "a sweep needs at least one `[[parameters]]`",
+        ));
+    }
+    // Morris trajectories are drawn up front (`sweep::design`); keep that list small.
+    if h.design == Design::Morris && h.samples.is_some_and(|n| n > 100_000) {
+        problems.push(Problem::new(
+            "sweep.samples",
+            "a morris design takes at most 100,000 trajectories",
+        ));
+    }
+    if h.design == Design::Saltelli
+        && file.parameters.len() > crate::sensitivity::saltelli::MAX_INPUTS
+    {
+        problems.push(Problem::new(
+            "parameters",
+            format!(
+                "a saltelli design takes at most {} parameters",
+                crate::sensitivity::saltelli::MAX_INPUTS
+            ),
         ));
     }
     if h.design == Design::Sobol && file.parameters.len() > super::sobol::MAX_DIMENSIONS {
@@ -316,6 +344,16 @@ impl Sweep {
                 .map(|p| p.values.as_ref().map_or(0, |v| v.len() as u64))
                 .try_fold(1u64, |a, n| a.checked_mul(n))
                 .unwrap_or(u64::MAX),
+            Design::Saltelli => self
+                .header
+                .samples
+                .unwrap_or(0)
+                .saturating_mul(self.parameters.len() as u64 + 2),
+            Design::Morris => self
+                .header
+                .samples
+                .unwrap_or(0)
+                .saturating_mul(self.parameters.len() as u64 + 1),
             _ => self.header.samples.unwrap_or(0),
         }
     }
