@@ -20,7 +20,13 @@ use reformsim::scenario::Scenario;
 fn shipped() -> Vec<(PathBuf, String)> {
     let root = common::root();
     let mut files = Vec::new();
-    for dir in ["scenarios", "scenarios/sweeps", "seeds", "tests/data"] {
+    for dir in [
+        "scenarios",
+        "scenarios/sweeps",
+        "scenarios/sensitivity",
+        "seeds",
+        "tests/data",
+    ] {
         let dir = root.join(dir);
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
@@ -64,11 +70,13 @@ fn load_as(original: &Path, bytes: &[u8]) -> Result<Option<Scenario>, (PathBuf, 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("input.toml");
     std::fs::write(&path, bytes).unwrap();
-    let in_dir = |d: &str| original.parent().is_some_and(|p| p.ends_with(d));
+    let in_dir = |d: &str| {
+        original
+            .parent()
+            .is_some_and(|p| p.ends_with(d) || p.ends_with("sensitivity") && d == "sweeps")
+    };
     let is_sweep = in_dir("sweeps")
-        || original
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().contains("sweep"));
+        || std::fs::read_to_string(original).is_ok_and(|t| t.contains("\n[sweep]\n"));
     let result = if is_sweep {
         reformsim::sweep::load(&path).map(|_| None)
     } else if in_dir("seeds") {
