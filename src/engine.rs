@@ -93,6 +93,7 @@ impl Simulation {
         world.insert_resource(Counters::default());
         world.insert_resource(DayTotals::default());
         world.insert_resource(MetricsLog::new(start, days as usize));
+        world.insert_resource(crate::systems::Stepping::default());
         let changes = crate::scenario::lever_changes(s)
             .into_iter()
             .map(|(date, scenario)| (date.days_since(start).max(0) as u32, scenario))

@@ -42,6 +42,7 @@
 //! space returns to its park for tomorrow's grants, an entrant produces from tomorrow, and
 //! the metrics row counts the firms alive tonight.
 
+mod chunks;
 mod entry;
 mod escalation;
 mod exits;
@@ -64,6 +65,7 @@ mod visits;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+pub use chunks::{CHUNK_FIRMS, Stepping};
 pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
 pub use exits::{advance_exit_clocks, close_exited_firms};
