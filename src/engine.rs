@@ -127,6 +127,12 @@ impl Simulation {
         campaign.lists_drawn = true;
     }
 
+    /// Sets when and how the firm loops run in parallel (`crate::systems::Stepping`); the
+    /// output is the same whatever it is set to.
+    pub fn set_stepping(&mut self, stepping: crate::systems::Stepping) {
+        self.world.insert_resource(stepping);
+    }
+
     /// Days in the horizon.
     pub fn days(&self) -> u32 {
         self.days

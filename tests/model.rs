@@ -3,10 +3,11 @@
 
 mod common;
 
-use reformsim::engine::{Simulation, run_replicates};
+use reformsim::engine::{RunResult, Simulation, run_replicates};
 use reformsim::metrics::MetricsRow;
 use reformsim::output::metrics_csv;
 use reformsim::scenario::Scenario;
+use reformsim::systems::Stepping;
 
 fn run(s: &Scenario, seed: u64) -> Vec<MetricsRow> {
     Simulation::new(s, seed).run()
@@ -457,4 +458,38 @@ fn land_is_conserved_every_tick_under_pressure() {
         assert!(accounts.concessions_yuan > 0 && accounts.rent_revenue_yuan > 0);
         assert!(accounts.upfront_revenue_yuan > 0);
     }
+}
+
+/// Intra-run parallelism: the firm loops cut into many small chunks on one or two threads
+/// give the same bytes as the whole city stepped on one thread.
+#[test]
+fn a_run_is_identical_with_one_or_two_threads_of_parallel_stepping() {
+    let s = common::small_city().scenario;
+    let seed = s.scenario.seed;
+    let on = |threads, stepping: Option<Stepping>| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut sim = Simulation::new(&s, seed);
+            if let Some(stepping) = stepping {
+                sim.set_stepping(stepping);
+            }
+            let rows = sim.run();
+            metrics_csv(&[RunResult {
+                replicate: 0,
+                seed,
+                rows,
+            }])
+            .unwrap()
+        })
+    };
+    let chunked = Stepping {
+        parallel_from_firms: 0,
+        chunk_firms: 128,
+    };
+    let whole = on(1, None);
+    assert_eq!(on(1, Some(chunked)), whole);
+    assert_eq!(on(2, Some(chunked)), whole);
 }

@@ -5,27 +5,27 @@
 //! Why the output does not depend on the number of threads: each firm's draws come from its
 //! own stream (`crate::rng`), a chunk only writes its own firms, and what chunks return is
 //! merged with integer sums or collected into lists that the caller sorts by firm id. The
-//! chunk boundaries are fixed (`CHUNK_FIRMS`) whatever the thread count, and runs below
+//! chunk boundaries are fixed (`Stepping::chunk_firms`) whatever the thread count, and runs below
 //! `Stepping::parallel_from_firms` never go to the pool at all (a rayon split costs a few
 //! µs, which a city of 14,500 firms would feel on every system and day).
 
 use bevy_ecs::prelude::*;
 
-/// Firms per chunk: large enough to make a split's cost negligible, small enough to give both
-/// threads work and to keep a chunk's hot columns in L2.
-pub const CHUNK_FIRMS: usize = 16_384;
-
-/// When the firm loops run in parallel.
-#[derive(Resource, Clone, Copy, Debug)]
+/// When and how the firm loops run in parallel. Neither field changes a run's output.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stepping {
     /// A table of fewer firms is stepped on the calling thread alone.
     pub parallel_from_firms: usize,
+    /// Firms per chunk: large enough to make a split's cost (a few µs) negligible, small
+    /// enough to give both threads work and to keep a chunk's hot columns in L2.
+    pub chunk_firms: usize,
 }
 
 impl Default for Stepping {
     fn default() -> Self {
         Stepping {
             parallel_from_firms: 65_536,
+            chunk_firms: 16_384,
         }
     }
 }
@@ -85,25 +85,29 @@ where
     W: Fn(S) -> R + Sync,
     M: Fn(R, R) -> R + Sync,
 {
-    if slices.len() < stepping.parallel_from_firms.max(2 * CHUNK_FIRMS) {
+    let chunk = stepping.chunk_firms.max(1);
+    if slices.len() < stepping.parallel_from_firms.max(2 * chunk) {
         return work(slices);
     }
-    split(slices, work, merge)
+    split(slices, chunk, work, merge)
 }
 
-fn split<S, R, W, M>(slices: S, work: &W, merge: &M) -> R
+fn split<S, R, W, M>(slices: S, chunk: usize, work: &W, merge: &M) -> R
 where
     S: Slices,
     R: Send,
     W: Fn(S) -> R + Sync,
     M: Fn(R, R) -> R + Sync,
 {
-    let chunks = slices.len().div_ceil(CHUNK_FIRMS);
+    let chunks = slices.len().div_ceil(chunk);
     if chunks <= 1 {
         return work(slices);
     }
-    let (left, right) = slices.split_at(chunks / 2 * CHUNK_FIRMS);
-    let (a, b) = rayon::join(|| split(left, work, merge), || split(right, work, merge));
+    let (left, right) = slices.split_at(chunks / 2 * chunk);
+    let (a, b) = rayon::join(
+        || split(left, chunk, work, merge),
+        || split(right, chunk, work, merge),
+    );
     merge(a, b)
 }
 
@@ -139,6 +143,7 @@ mod tests {
         let sequential = sum_and_double(Stepping::default(), 1);
         let eager = Stepping {
             parallel_from_firms: 0,
+            chunk_firms: 1_000,
         };
         assert_eq!(sequential.0, 99_999 * 100_000 / 2);
         assert!(sequential.1.iter().enumerate().all(|(i, &o)| o == 2 * i as u64));

@@ -65,7 +65,7 @@ mod visits;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
-pub use chunks::{CHUNK_FIRMS, Stepping};
+pub use chunks::Stepping;
 pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
 pub use exits::{advance_exit_clocks, close_exited_firms};
