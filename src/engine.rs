@@ -35,6 +35,26 @@ pub struct Simulation {
     coverage: PerTier<f64>,
 }
 
+/// The daily systems run one by one, with the wall time each has taken so far.
+pub struct TimedSystems {
+    pub names: Vec<&'static str>,
+    pub seconds: Vec<f64>,
+    schedules: Vec<Schedule>,
+}
+
+impl Default for TimedSystems {
+    fn default() -> Self {
+        let (names, schedules): (Vec<_>, Vec<_>) = crate::systems::daily_systems_one_by_one()
+            .into_iter()
+            .unzip();
+        TimedSystems {
+            seconds: vec![0.0; names.len()],
+            names,
+            schedules,
+        }
+    }
+}
+
 /// The outcome of one run.
 #[derive(Clone, Debug)]
 pub struct RunResult {
@@ -140,6 +160,31 @@ impl Simulation {
 
     /// Simulates the next day; false once the horizon is done.
     pub fn step(&mut self) -> bool {
+        if !self.begin_day() {
+            return false;
+        }
+        self.schedule.run(&mut self.world);
+        self.next_day += 1;
+        true
+    }
+
+    /// Like `step`, but runs the day's systems one by one and adds each one's wall time to
+    /// `systems` (for `reformsim bench`; the output is the same as `step`'s).
+    pub fn step_timed(&mut self, systems: &mut TimedSystems) -> bool {
+        if !self.begin_day() {
+            return false;
+        }
+        for (schedule, seconds) in systems.schedules.iter_mut().zip(&mut systems.seconds) {
+            let started = std::time::Instant::now();
+            schedule.run(&mut self.world);
+            *seconds += started.elapsed().as_secs_f64();
+        }
+        self.next_day += 1;
+        true
+    }
+
+    /// Sets the clock and levers for the next day; false once the horizon is done.
+    fn begin_day(&mut self) -> bool {
         if self.next_day >= self.days {
             return false;
         }
@@ -156,8 +201,6 @@ impl Simulation {
             date: self.start.add_days(day as i32),
         };
         self.draw_visit_lists_on(day);
-        self.schedule.run(&mut self.world);
-        self.next_day += 1;
         true
     }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use reformsim::engine::{RunResult, Simulation, run_replicates};
+use reformsim::engine::{RunResult, Simulation, TimedSystems, run_replicates};
 use reformsim::metrics::MetricsRow;
 use reformsim::output::metrics_csv;
 use reformsim::scenario::Scenario;
@@ -492,4 +492,17 @@ fn a_run_is_identical_with_one_or_two_threads_of_parallel_stepping() {
     let whole = on(1, None);
     assert_eq!(on(1, Some(chunked)), whole);
     assert_eq!(on(2, Some(chunked)), whole);
+}
+
+/// `reformsim bench` times the systems by running them one by one: that must be the same day
+/// as the daily schedule's.
+#[test]
+fn systems_run_one_by_one_give_the_same_run_as_the_daily_schedule() {
+    let s = common::small_city().scenario;
+    let mut timed = Simulation::new(&s, 9);
+    let mut systems = TimedSystems::default();
+    while timed.step_timed(&mut systems) {}
+    assert_eq!(timed.rows(), Simulation::new(&s, 9).run().as_slice());
+    assert!(systems.seconds.iter().all(|&t| t > 0.0));
+    assert!(systems.names.contains(&"produce"));
 }

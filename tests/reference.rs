@@ -37,7 +37,12 @@ fn the_reference_loop_matches_the_model_core_update() {
     let mut sequential = ReferenceCity::from_world(sim.world_mut());
     let mut chunked = sequential.clone();
     let settings = ReferenceSettings::from_world(sim.world());
-    let tickets: u32 = sequential.ticketed.iter().flatten().map(|&n| u32::from(n)).sum();
+    let tickets: u32 = sequential
+        .ticketed
+        .iter()
+        .flatten()
+        .map(|&n| u32::from(n))
+        .sum();
     assert!(tickets > 0, "the campaign has made tickets by day 150");
     let mut schedule = Schedule::default();
     schedule.add_systems((arise_problems, produce).chain());
@@ -50,7 +55,11 @@ fn the_reference_loop_matches_the_model_core_update() {
         };
         let model = core_update(&mut sim, &mut schedule, clock);
         assert_eq!(sequential.step(&settings, clock, None), model, "day {day}");
-        assert_eq!(chunked.step(&settings, clock, Some(100)), model, "day {day}");
+        assert_eq!(
+            chunked.step(&settings, clock, Some(100)),
+            model,
+            "day {day}"
+        );
         sum.investment += model.investment;
     }
     assert!(sum.investment > 0);

@@ -234,11 +234,7 @@ impl Day<'_> {
 
             // Production: trend (unless at the space cap), drag, shock; then investment.
             let z = StreamRng::from_prefix(self.production_prefix, id, self.day).normal();
-            let open: u32 = latent
-                .iter()
-                .chain(ticketed)
-                .map(|&n| u32::from(n))
-                .sum();
+            let open: u32 = latent.iter().chain(ticketed).map(|&n| u32::from(n)).sum();
             let count = |k: usize| f64::from(u16::from(latent[k]) + u16::from(ticketed[k]));
             let relieved = relief.finance * count(fi) + relief.cost * count(ci);
             let trend = if c.log_level[i] < c.space_log_cap[i] {

@@ -2,6 +2,7 @@
 //! call, and every failure maps to an exit code (0 ok, 1 invalid input or failed output,
 //! 2 usage error). Nothing here panics on user input.
 
+mod bench;
 mod run;
 mod sweep;
 mod validate;
@@ -44,6 +45,9 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the shard outputs of one sweep into the files an unsharded sweep writes.
     Merge(sweep::MergeArgs),
+    /// Time the full model on a synthetic city of N firms: throughput, time per system,
+    /// peak memory, and the ratio to the reference loop (docs/PERFORMANCE.md).
+    Bench(bench::BenchArgs),
 }
 
 /// Why a command failed.
@@ -72,6 +76,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate { files } => validate::validate(&files),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Bench(args) => bench::bench(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

@@ -146,7 +146,13 @@ mod tests {
             chunk_firms: 1_000,
         };
         assert_eq!(sequential.0, 99_999 * 100_000 / 2);
-        assert!(sequential.1.iter().enumerate().all(|(i, &o)| o == 2 * i as u64));
+        assert!(
+            sequential
+                .1
+                .iter()
+                .enumerate()
+                .all(|(i, &o)| o == 2 * i as u64)
+        );
         assert_eq!(sum_and_double(eager, 1), sequential);
         assert_eq!(sum_and_double(eager, 2), sequential);
     }

@@ -5,11 +5,11 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Capabilities, Clock, DigitalStage, Exited, FirmId, FirmProfile, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
 };
-use super::chunks::{Stepping, for_chunks};
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each above-scale firm may take one step on each track per day (digital stage, R&D
@@ -65,7 +65,11 @@ pub fn transform_firms(
             ledger.book(programme, amount.round() * times as f64);
         }
     };
-    book(Programme::Diagnosis, settings.diagnosis_cost, steps.diagnoses);
+    book(
+        Programme::Diagnosis,
+        settings.diagnosis_cost,
+        steps.diagnoses,
+    );
     book(
         Programme::WorkshopSubsidy,
         settings.workshop_subsidy,

@@ -2,10 +2,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     CATEGORIES, Clock, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
-use super::chunks::{Stepping, for_chunks};
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem

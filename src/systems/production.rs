@@ -6,11 +6,11 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
     ProductionSettings, RunSeed,
 };
-use super::chunks::{Stepping, for_chunks};
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Advance every firm's output by one day and add it to the day's integer totals (integer
