@@ -15,6 +15,10 @@ pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod output;
+/// The reference loop (benches/reference): the core firm update as a plain struct-of-arrays
+/// loop, the yardstick of `reformsim bench`.
+#[path = "../benches/reference/mod.rs"]
+pub mod reference;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -5,9 +5,10 @@ mod common;
 
 use common::{SEEDS, at, mean_kpi, run, small_city_to_2026};
 
-use reformsim::engine::{Simulation, run_replicates};
+use reformsim::engine::{RunResult, Simulation, TimedSystems, run_replicates};
 use reformsim::output::metrics_csv;
 use reformsim::scenario::Scenario;
+use reformsim::systems::Stepping;
 
 #[test]
 fn no_firm_or_ticket_is_lost_on_any_day() {
@@ -430,4 +431,51 @@ fn land_is_conserved_every_tick_under_pressure() {
         assert!(accounts.concessions_yuan > 0 && accounts.rent_revenue_yuan > 0);
         assert!(accounts.upfront_revenue_yuan > 0);
     }
+}
+
+/// Intra-run parallelism: the firm loops cut into many small chunks on one or two threads
+/// give the same bytes as the whole city stepped on one thread.
+#[test]
+fn a_run_is_identical_with_one_or_two_threads_of_parallel_stepping() {
+    let s = common::small_city().scenario;
+    let seed = s.scenario.seed;
+    let on = |threads, stepping: Option<Stepping>| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut sim = Simulation::new(&s, seed);
+            if let Some(stepping) = stepping {
+                sim.set_stepping(stepping);
+            }
+            let rows = sim.run();
+            metrics_csv(&[RunResult {
+                replicate: 0,
+                seed,
+                rows,
+            }])
+            .unwrap()
+        })
+    };
+    let chunked = Stepping {
+        parallel_from_firms: 0,
+        chunk_firms: 128,
+    };
+    let whole = on(1, None);
+    assert_eq!(on(1, Some(chunked)), whole);
+    assert_eq!(on(2, Some(chunked)), whole);
+}
+
+/// `reformsim bench` times the systems by running them one by one: that must be the same day
+/// as the daily schedule's.
+#[test]
+fn systems_run_one_by_one_give_the_same_run_as_the_daily_schedule() {
+    let s = common::small_city().scenario;
+    let mut timed = Simulation::new(&s, 9);
+    let mut systems = TimedSystems::default();
+    while timed.step_timed(&mut systems) {}
+    assert_eq!(timed.rows(), Simulation::new(&s, 9).run().as_slice());
+    assert!(systems.seconds.iter().all(|&t| t > 0.0));
+    assert!(systems.names.contains(&"produce"));
 }

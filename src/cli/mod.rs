@@ -2,6 +2,7 @@
 //! call, and every failure maps to an exit code (0 ok, 1 invalid input or failed output,
 //! 2 usage error). Nothing here panics on user input.
 
+mod bench;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -48,6 +49,9 @@ enum Command {
     /// Sobol (saltelli design) or Morris (morris design) sensitivity of every KPI to the
     /// swept levers: runs the sweep (resumable, shardable), then writes sensitivity.csv.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Time the full model on a synthetic city of N firms: throughput, time per system,
+    /// peak memory, and the ratio to the reference loop (docs/PERFORMANCE.md).
+    Bench(bench::BenchArgs),
 }
 
 /// Why a command failed.
@@ -77,6 +81,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Bench(args) => bench::bench(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

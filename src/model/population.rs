@@ -81,6 +81,9 @@ impl FirmTemplate {
     }
 }
 
+/// Firms per spawn batch (`spawn_population`).
+const SPAWN_BATCH: usize = 65_536;
+
 /// Spawns every firm; returns the campaign (its visit lists not drawn yet), the innovation
 /// counts of the initial population, the firm index, and the parks with stocks sized from
 /// what their firms hold.
@@ -100,7 +103,10 @@ pub fn spawn_population(
     let land_settings = LandSettings::from_scenario(s);
 
     let mut id = 0u32;
-    let mut batch = Vec::with_capacity(pop.firms as usize);
+    // Firms are spawned a batch at a time, so that a city of millions never holds a second
+    // copy of all its components in a spawn buffer (the buffer would set the peak memory).
+    let mut index = Vec::with_capacity(pop.firms as usize);
+    let mut batch = Vec::with_capacity(SPAWN_BATCH.min(pop.firms as usize));
     for tier in Tier::ALL {
         for _ in 0..tier_sizes[tier.index()] {
             let (profile, mut state) = template.draw(seed, id, tier, 1.0);
@@ -133,9 +139,13 @@ pub fn spawn_population(
                 MarketStatus::default(),
             ));
             id += 1;
+            if batch.len() == SPAWN_BATCH {
+                index.extend(world.spawn_batch(batch.drain(..)));
+            }
         }
     }
-    let index = FirmIndex(world.spawn_batch(batch).collect());
+    index.extend(world.spawn_batch(batch));
+    let index = FirmIndex(index);
     size_parks(s, &mut parks);
     let campaign = Campaign {
         start_day: campaign_start_day,

@@ -73,7 +73,7 @@ pub struct ServiceLevers {
 }
 
 /// The visit campaign: its lists, its teams' capacity and what is due.
-#[derive(Resource, Clone, Debug)]
+#[derive(Resource, Clone, Debug, Default)]
 pub struct Campaign {
     /// Day index of the first campaign day.
     pub start_day: u32,

@@ -5,6 +5,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Capabilities, Clock, DigitalStage, Exited, FirmId, FirmProfile, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
@@ -12,65 +13,155 @@ use crate::model::{
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each above-scale firm may take one step on each track per day (digital stage, R&D
-// institution, green recognition); steps are booked and counted.
+// institution, green recognition); steps are counted per chunk of firms (`super::chunks`)
+// and booked once a day: the ledger books whole yuan, so k bookings of one amount are one
+// booking of k times its rounded amount.
 pub fn transform_firms(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<InnovationSettings>,
+    stepping: Res<Stepping>,
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<InnovationCounts>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut Capabilities, &mut FirmState), Without<Exited>>,
 ) {
-    let counting = clock.day >= settings.count_from_day;
-    let new = u64::from(counting);
     let prefix = stream_prefix(seed.0, Purpose::Innovation);
-    for (id, profile, mut caps, mut state) in &mut firms {
-        if !profile.tier.is_above_scale() {
-            continue;
-        }
-        let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
-        let (u_stage, u_rd, u_green) = (rng.uniform(), rng.uniform(), rng.uniform());
-        let before = (caps.stage, caps.rd_institution);
-        match caps.stage {
-            DigitalStage::None if u_stage < settings.diagnosis_chance => {
-                caps.stage = DigitalStage::Transforming;
-                counts.covered += 1;
-                ledger.book(Programme::Diagnosis, settings.diagnosis_cost);
+    let (day, settings) = (clock.day, &*settings);
+    let work = |(ids, profiles, caps, states): Slices<'_>| {
+        let mut steps = Steps::default();
+        for (((id, profile), caps), state) in ids.iter().zip(profiles).zip(caps).zip(states) {
+            if profile.tier.is_above_scale() {
+                let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+                step_innovation(caps, state, settings, rng, &mut steps);
             }
-            DigitalStage::Transforming if u_stage < settings.workshop_chance => {
-                caps.stage = DigitalStage::Workshop;
-                counts.new_workshops += new;
-                ledger.book(Programme::WorkshopSubsidy, settings.workshop_subsidy);
-            }
-            DigitalStage::Workshop if u_stage < settings.smart_factory_chance => {
-                caps.stage = DigitalStage::SmartFactory;
-                counts.new_smart_factories += new;
-                ledger.book(
-                    Programme::SmartFactorySubsidy,
-                    settings.smart_factory_subsidy,
-                );
-            }
-            _ => {}
         }
-        if !caps.rd_institution && u_rd < settings.rd_chance {
-            caps.rd_institution = true;
-            counts.with_rd_institution += 1;
-            counts.new_rd_institutions += new;
-            ledger.book(Programme::RdGrants, settings.rd_grant);
+        steps
+    };
+    let mut steps = Steps::default();
+    let tables = firms
+        .contiguous_iter_mut()
+        .expect("firm components live in tables");
+    for (ids, profiles, mut caps, mut states) in tables {
+        let (caps, states) = (
+            caps.bypass_change_detection(),
+            states.bypass_change_detection(),
+        );
+        steps = steps.add(for_chunks(
+            *stepping,
+            (ids, profiles, caps, states),
+            &work,
+            &Steps::add,
+        ));
+    }
+    let new = u64::from(day >= settings.count_from_day);
+    counts.covered += steps.diagnoses;
+    counts.new_workshops += new * steps.workshops;
+    counts.new_smart_factories += new * steps.smart_factories;
+    counts.with_rd_institution += steps.rd_institutions;
+    counts.new_rd_institutions += new * steps.rd_institutions;
+    counts.new_green_units += new * steps.green_units;
+    let mut book = |programme, amount: f64, times: u64| {
+        if times > 0 {
+            ledger.book(programme, amount.round() * times as f64);
         }
-        let digital = caps.stage >= DigitalStage::Workshop;
-        let green_chance = if digital {
-            settings.green_chance
-        } else {
-            settings.green_chance / 4.0
-        };
-        if !caps.green && u_green < green_chance {
-            caps.green = true;
-            counts.new_green_units += new;
-            ledger.book(Programme::GreenAwards, settings.green_award);
+    };
+    book(
+        Programme::Diagnosis,
+        settings.diagnosis_cost,
+        steps.diagnoses,
+    );
+    book(
+        Programme::WorkshopSubsidy,
+        settings.workshop_subsidy,
+        steps.workshops,
+    );
+    book(
+        Programme::SmartFactorySubsidy,
+        settings.smart_factory_subsidy,
+        steps.smart_factories,
+    );
+    book(
+        Programme::RdGrants,
+        settings.rd_grant,
+        steps.rd_institutions,
+    );
+    book(
+        Programme::GreenAwards,
+        settings.green_award,
+        steps.green_units,
+    );
+}
+
+type Slices<'a> = (
+    &'a [FirmId],
+    &'a [FirmProfile],
+    &'a mut [Capabilities],
+    &'a mut [FirmState],
+);
+
+/// Steps taken by a group of firms on one day.
+#[derive(Default)]
+struct Steps {
+    diagnoses: u64,
+    workshops: u64,
+    smart_factories: u64,
+    rd_institutions: u64,
+    green_units: u64,
+}
+
+impl Steps {
+    fn add(self, o: Steps) -> Steps {
+        Steps {
+            diagnoses: self.diagnoses + o.diagnoses,
+            workshops: self.workshops + o.workshops,
+            smart_factories: self.smart_factories + o.smart_factories,
+            rd_institutions: self.rd_institutions + o.rd_institutions,
+            green_units: self.green_units + o.green_units,
         }
-        if (caps.stage, caps.rd_institution) != before {
-            state.growth_bonus_per_day = settings.growth_bonus(&caps);
+    }
+}
+
+/// One above-scale firm's day: at most one step on each track.
+#[inline]
+fn step_innovation(
+    caps: &mut Capabilities,
+    state: &mut FirmState,
+    settings: &InnovationSettings,
+    mut rng: StreamRng,
+    steps: &mut Steps,
+) {
+    let (u_stage, u_rd, u_green) = (rng.uniform(), rng.uniform(), rng.uniform());
+    let before = (caps.stage, caps.rd_institution);
+    match caps.stage {
+        DigitalStage::None if u_stage < settings.diagnosis_chance => {
+            caps.stage = DigitalStage::Transforming;
+            steps.diagnoses += 1;
         }
+        DigitalStage::Transforming if u_stage < settings.workshop_chance => {
+            caps.stage = DigitalStage::Workshop;
+            steps.workshops += 1;
+        }
+        DigitalStage::Workshop if u_stage < settings.smart_factory_chance => {
+            caps.stage = DigitalStage::SmartFactory;
+            steps.smart_factories += 1;
+        }
+        _ => {}
+    }
+    if !caps.rd_institution && u_rd < settings.rd_chance {
+        caps.rd_institution = true;
+        steps.rd_institutions += 1;
+    }
+    let digital = caps.stage >= DigitalStage::Workshop;
+    let green_chance = if digital {
+        settings.green_chance
+    } else {
+        settings.green_chance / 4.0
+    };
+    if !caps.green && u_green < green_chance {
+        caps.green = true;
+        steps.green_units += 1;
+    }
+    if (caps.stage, caps.rd_institution) != before {
+        state.growth_bonus_per_day = settings.growth_bonus(caps);
     }
 }

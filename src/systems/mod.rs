@@ -42,6 +42,7 @@
 //! space returns to its park for tomorrow's grants, an entrant produces from tomorrow, and
 //! the metrics row counts the firms alive tonight.
 
+mod chunks;
 mod entry;
 mod escalation;
 mod exits;
@@ -64,6 +65,7 @@ mod visits;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+pub use chunks::Stepping;
 pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
 pub use exits::{advance_exit_clocks, close_exited_firms};
@@ -153,4 +155,46 @@ pub fn daily_schedule() -> Schedule {
         crate::metrics::record_metrics.in_set(Phase::Metrics),
     ));
     schedule
+}
+
+/// The daily systems one by one, each in a schedule of its own, named and in the order of
+/// `daily_schedule` (a test checks that both give the same run). For `reformsim bench`'s
+/// time per system only: the normal step runs one schedule and times nothing.
+pub fn daily_systems_one_by_one() -> Vec<(&'static str, Schedule)> {
+    use crate::metrics::record_metrics;
+    macro_rules! one_by_one {
+        ($($system:ident),+ $(,)?) => {
+            vec![$((stringify!($system), {
+                let mut schedule = Schedule::default();
+                schedule.set_executor(SingleThreadedExecutor::new());
+                schedule.add_systems($system);
+                schedule
+            })),+]
+        };
+    }
+    one_by_one![
+        arise_problems,
+        visit_firms,
+        triage_tickets,
+        escalate_tickets,
+        serve_tickets,
+        transform_firms,
+        invest_funds,
+        award_grants,
+        lend_on_points,
+        run_fee_campaigns,
+        hold_matchmaking_events,
+        push_policies,
+        produce,
+        deliver_orders,
+        evaluate_land_use,
+        settle_land_contracts,
+        build_standard_factories,
+        request_land,
+        grant_land,
+        advance_exit_clocks,
+        close_exited_firms,
+        enter_firms,
+        record_metrics,
+    ]
 }

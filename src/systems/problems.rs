@@ -2,24 +2,37 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     CATEGORIES, Clock, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem
-// solved by the firm itself (each open latent problem has the same daily chance).
+// solved by the firm itself (each open latent problem has the same daily chance). Iterates
+// table slices without change ticks, in chunks on rayon's pool for large cities
+// (`super::chunks`); each firm's draws come from its own stream, so chunks are independent.
 pub fn arise_problems(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProblemSettings>,
+    stepping: Res<Stepping>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let prefix = stream_prefix(seed.0, Purpose::Problems);
-    for (id, profile, mut state) in &mut firms {
-        let state = state.bypass_change_detection();
-        let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
-        step_problems(state, profile.problem_chance, &settings, &mut rng);
+    let (day, settings) = (clock.day, &*settings);
+    let tables = firms
+        .contiguous_iter_mut()
+        .expect("firm components live in tables");
+    for (ids, profiles, mut states) in tables {
+        let states = states.bypass_change_detection();
+        let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
+            for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
+                let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+                step_problems(state, profile.problem_chance, settings, &mut rng);
+            }
+        };
+        for_chunks(*stepping, (ids, profiles, states), &work, &|(), ()| ());
     }
 }
 

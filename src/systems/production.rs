@@ -6,47 +6,84 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
     ProductionSettings, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
-// Advance every firm's output by one day and add it to the day's integer totals.
+// Advance every firm's output by one day and add it to the day's integer totals (integer
+// sums do not depend on how chunks group the firms, `super::chunks`).
+#[allow(clippy::too_many_arguments)]
 pub fn produce(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProductionSettings>,
     relief: Res<FeeRelief>,
+    stepping: Res<Stepping>,
     mut totals: ResMut<DayTotals>,
     mut counters: ResMut<Counters>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let year_multiplier = settings.year_multiplier(clock.date.year());
-    let mut day = DayTotals::default();
-    let mut disturbance = 0i64;
     let prefix = stream_prefix(seed.0, Purpose::Production);
-    for (id, profile, mut state) in &mut firms {
-        let state = state.bypass_change_detection();
-        let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), clock.day);
-        let out = step_production(
-            state,
-            profile,
-            &settings,
-            year_multiplier,
-            &relief,
-            rng.normal(),
-        );
-        day.firms += 1;
-        day.open_problems += u64::from(out.open_problems);
-        if profile.tier.is_above_scale() {
-            day.value_added_above_scale += out.value_added;
+    let (today, settings, relief) = (clock.day, &*settings, &*relief);
+    let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
+        let mut day = Production::default();
+        for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
+            let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), today);
+            let out = step_production(
+                state,
+                profile,
+                settings,
+                year_multiplier,
+                relief,
+                rng.normal(),
+            );
+            day.totals.firms += 1;
+            day.totals.open_problems += u64::from(out.open_problems);
+            if profile.tier.is_above_scale() {
+                day.totals.value_added_above_scale += out.value_added;
+            }
+            day.totals.investment += out.investment;
+            day.disturbance += out.disturbance;
         }
-        day.investment += out.investment;
-        disturbance += out.disturbance;
+        day
+    };
+    let mut day = Production::default();
+    let tables = firms
+        .contiguous_iter_mut()
+        .expect("firm components live in tables");
+    for (ids, profiles, mut states) in tables {
+        let states = states.bypass_change_detection();
+        let table = for_chunks(*stepping, (ids, profiles, states), &work, &Production::add);
+        day = day.add(table);
     }
-    *totals = day;
-    counters.disturbance_cost_yuan += disturbance;
+    *totals = day.totals;
+    counters.disturbance_cost_yuan += day.disturbance;
+}
+
+/// A group of firms' output for one day.
+#[derive(Default)]
+struct Production {
+    totals: DayTotals,
+    disturbance: i64,
+}
+
+impl Production {
+    fn add(self, other: Production) -> Production {
+        let (a, b) = (self.totals, other.totals);
+        Production {
+            totals: DayTotals {
+                value_added_above_scale: a.value_added_above_scale + b.value_added_above_scale,
+                investment: a.investment + b.investment,
+                open_problems: a.open_problems + b.open_problems,
+                firms: a.firms + b.firms,
+            },
+            disturbance: self.disturbance + other.disturbance,
+        }
+    }
 }
 
 /// One firm's output for one day, in whole yuan.
