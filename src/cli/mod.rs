@@ -2,6 +2,8 @@
 //! call, and every failure maps to an exit code (0 ok, 1 invalid input or failed output,
 //! 2 usage error). Nothing here panics on user input.
 
+mod chart;
+mod compare;
 mod run;
 mod sweep;
 mod validate;
@@ -44,6 +46,10 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the shard outputs of one sweep into the files an unsharded sweep writes.
     Merge(sweep::MergeArgs),
+    /// Draw the charts and report.html of a run, sweep or comparison folder.
+    Chart(chart::ChartArgs),
+    /// Compare run folders against the first: paired effects, targets, cost per unit.
+    Compare(compare::CompareArgs),
 }
 
 /// Why a command failed.
@@ -72,6 +78,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate { files } => validate::validate(&files),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Chart(args) => chart::chart(args),
+        Command::Compare(args) => compare::compare(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

@@ -38,6 +38,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Write no charts and no report.html.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 /// `summary.json`.
@@ -126,6 +129,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
     json.push(b'\n');
     write_atomic(&out.join("summary.json"), &json)?;
+    // The scenario as run (overrides applied), so `compare` can diff levers from the folder.
+    let mut resolved =
+        serde_json::to_vec_pretty(&loaded.scenario).context("cannot serialise scenario.json")?;
+    resolved.push(b'\n');
+    write_atomic(&out.join("scenario.json"), &resolved)?;
+    let drawn = if args.no_charts {
+        None
+    } else {
+        Some(super::chart::draw_folder(&out, crate::chart::Format::Both)?)
+    };
 
     if !args.quiet {
         println!(
@@ -133,9 +146,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             s.population.firms, summary.days, args.replicates
         );
         println!(
-            "wrote {}/{{metrics.csv,targets.csv,summary.json}}\n",
+            "wrote {}/{{metrics.csv,targets.csv,summary.json,scenario.json}}",
             out.display()
         );
+        if let Some(d) = &drawn {
+            super::chart::print_drawn(&out, d);
+        }
+        println!();
         if loaded.seeds.is_some() {
             println!("Calibration against observed figures:");
             println!("{}", report::calibration_text(&calibration));
