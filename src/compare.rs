@@ -176,10 +176,19 @@ pub fn compare(runs: &[RunFolder], scenario_files: &[Option<Value>]) -> Result<C
         let ref_cost = reference.at("fiscal_cost_yuan", f.date);
         for (i, (run, info)) in runs.iter().zip(&scenarios).enumerate() {
             let values = run.at(&f.kpi, f.date);
-            let Some(own) = spread(&values) else { continue };
+            // A KPI can be undefined in a scenario (a rate with nothing to divide by: no
+            // tickets without the campaign); such replicates are left out, and a scenario
+            // where it is undefined throughout gets no row.
+            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            let Some(own) = spread(&finite) else { continue };
             let n = info.paired_replicates;
             let paired_diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
-                a.iter().zip(b).take(n).map(|(x, y)| x - y).collect()
+                a.iter()
+                    .zip(b)
+                    .take(n)
+                    .map(|(x, y)| x - y)
+                    .filter(|d| d.is_finite())
+                    .collect()
             };
             let diff = if i == 0 {
                 None

@@ -159,6 +159,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
         })
         .collect();
     let mut charts = Vec::new();
+    // (points column, chart title label, KPI or "" for a probability, unit).
     let mut outputs: Vec<(String, String, String, String)> = sweep
         .kpi_columns()
         .into_iter()
@@ -180,7 +181,12 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
             "share of replicates".to_owned(),
         )
     }));
-    let slug = |s: &str| s.replace(['@', '/', ' ', '(', ')'], "-").replace("--", "-");
+    // File stems from the points column: `kpi@date_mean` → `kpi-date`, `p_met_B12` as is.
+    let slug = |column: &str| {
+        column
+            .trim_end_matches("_mean")
+            .replace(['@', '/', ' '], "-")
+    };
     for (column, label, kpi, unit) in &outputs {
         let Some(values) = sweep.numbers(column) else {
             continue;
@@ -197,7 +203,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
                 })
                 .collect();
             charts.push(Chart {
-                name: format!("heatmap-{}", slug(label)),
+                name: format!("heatmap-{}", slug(column)),
                 title: format!("{label}: mean over replicates ({unit})"),
                 kind: Kind::Heatmap(Heatmap {
                     x_parameter: params[0].clone(),
@@ -225,7 +231,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
                 .collect();
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             charts.push(Chart {
-                name: format!("line-{}", slug(label)),
+                name: format!("line-{}", slug(column)),
                 title: format!("{label} against {} ({unit})", params[0]),
                 kind: Kind::LineBand(LineBand {
                     parameter: params[0].clone(),
@@ -247,7 +253,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
             )
         {
             charts.push(Chart {
-                name: format!("tornado-{}", slug(label)),
+                name: format!("tornado-{}", slug(column)),
                 title: format!("What moves {label} ({unit})"),
                 kind: Kind::Tornado(t),
             });

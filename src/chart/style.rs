@@ -141,7 +141,10 @@ pub fn latin(text: &str) -> String {
         .chars()
         .filter(|c| u32::from(*c) < 0x250 || "–—…×≥≤·".contains(*c))
         .collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    kept.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
 }
 
 #[cfg(test)]
@@ -169,6 +172,7 @@ mod tests {
             "demands resolved today"
         );
         assert_eq!(latin("visits (A1)"), "visits (A1)");
+        assert_eq!(latin("resolved (办结), cumulative"), "resolved, cumulative");
         assert_eq!(latin("先投后股 grants paid"), "grants paid");
     }
 
