@@ -3,13 +3,20 @@
 //! Layout: `scenario` (files → typed, validated config), `seeds` (the briefing's figures),
 //! `model` (components and resources), `systems` (one behaviour per file, run daily in a
 //! fixed order), `engine` (world building and stepping), `metrics` (daily KPIs), `report`
-//! (calibration and target-gap tables), `costs` (policy cost per programme and per unit), `output` (files written whole or not at all), `memory` (refusing work too large for the
-//! machine), `sweep` (batches of runs), `cli`.
+//! (calibration and target-gap tables), `costs` (policy cost per programme and per unit),
+//! `output` (files written whole or not at all), `memory` (refusing work too large for the
+//! machine), `sweep` (batches of runs), `sensitivity` (Sobol and Morris indices), `folders`
+//! (reading output folders back), `chart` (PNG and SVG charts), `compare` (paired scenario
+//! comparison), `html` (report.html), `cli`.
 
+pub mod chart;
 pub mod cli;
+pub mod compare;
 pub mod costs;
 pub mod date;
 pub mod engine;
+pub mod folders;
+pub mod html;
 pub mod input;
 pub mod memory;
 pub mod metrics;

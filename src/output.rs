@@ -177,7 +177,18 @@ pub fn metrics_csv(results: &[RunResult]) -> Result<Vec<u8>> {
         .map_err(|e| anyhow::anyhow!("cannot finish metrics.csv: {e}"))
 }
 
-/// `targets.csv`: the target-gap table.
+/// The UTF-8 byte-order mark: with it, Excel reads a CSV file as UTF-8 (without it, as the
+/// system's legacy code page, which garbles the briefing's Chinese terms).
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// CSV bytes that Excel opens unchanged: the UTF-8 byte-order mark, then the bytes.
+pub fn with_bom(csv: Vec<u8>) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    out.extend(csv);
+    out
+}
+
+/// `targets.csv`: the target-gap table, with a BOM for Excel (descriptions hold Chinese).
 pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -212,5 +223,6 @@ pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
         ])?;
     }
     w.into_inner()
+        .map(with_bom)
         .map_err(|e| anyhow::anyhow!("cannot finish targets.csv: {e}"))
 }

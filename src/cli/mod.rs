@@ -3,6 +3,8 @@
 //! 2 usage error). Nothing here panics on user input.
 
 mod bench;
+mod chart;
+mod compare;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -52,6 +54,10 @@ enum Command {
     /// Time the full model on a synthetic city of N firms: throughput, time per system,
     /// peak memory, and the ratio to the reference loop (docs/PERFORMANCE.md).
     Bench(bench::BenchArgs),
+    /// Draw the charts and report.html of a run, sweep or comparison folder.
+    Chart(chart::ChartArgs),
+    /// Compare run folders against the first: paired effects, targets, cost per unit.
+    Compare(compare::CompareArgs),
 }
 
 /// Why a command failed.
@@ -82,6 +88,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Merge(args) => sweep::merge(args),
         Command::Bench(args) => bench::bench(args),
+        Command::Chart(args) => chart::chart(args),
+        Command::Compare(args) => compare::compare(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

@@ -45,6 +45,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Write no charts and no report.html.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 /// `summary.json`.
@@ -154,6 +157,18 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
     json.push(b'\n');
     write_atomic(&dir.join("summary.json"), &json)?;
+    // The scenario as run (overrides applied), so `compare` can diff levers from the folder.
+    let mut resolved =
+        serde_json::to_vec_pretty(&loaded.scenario).context("cannot serialise scenario.json")?;
+    resolved.push(b'\n');
+    write_atomic(&dir.join("scenario.json"), &resolved)?;
+    // Charts and report.html are drawn in the staging folder too: the run folder appears
+    // with all of them or not at all.
+    let drawn = if args.no_charts {
+        None
+    } else {
+        Some(super::chart::draw_folder(dir, crate::chart::Format::Both)?)
+    };
     folder.commit()?;
 
     if !args.quiet {
@@ -165,9 +180,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             crate::memory::human(memory)
         );
         println!(
-            "wrote {}/{{metrics.csv,targets.csv,summary.json}}\n",
+            "wrote {}/{{metrics.csv,targets.csv,summary.json,scenario.json}}",
             out.display()
         );
+        if let Some(d) = &drawn {
+            super::chart::print_drawn(&out, d);
+        }
+        println!();
         if loaded.seeds.is_some() {
             println!("Calibration against observed figures:");
             println!("{}", report::calibration_text(&calibration));

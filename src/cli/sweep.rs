@@ -39,6 +39,10 @@ pub struct SweepArgs {
     /// No progress bar or log lines.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write no charts and no report.html (a shard never writes them; run `reformsim
+    /// chart` on the merged folder).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 #[derive(Args, Debug)]
@@ -133,6 +137,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             quiet: args.quiet,
         },
     )?;
+    // Charts need the whole points table, so only an unsharded sweep draws them.
+    let drawn = if args.no_charts || shard.is_some() {
+        None
+    } else {
+        Some(super::chart::draw_folder(&out, crate::chart::Format::Both)?)
+    };
     if !args.quiet {
         let names: Vec<String> = outcome
             .files
@@ -161,6 +171,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             );
         }
         println!("wrote {}/{{{}}}", out.display(), names.join(","));
+        if let Some(d) = &drawn {
+            super::chart::print_drawn(&out, d);
+        }
     }
     Ok(())
 }

@@ -1,0 +1,129 @@
+//! The target-gap chart: every modelled target as a bar of the simulated value as % of the
+//! target, with the 100 % line, coloured by whether the target is met.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::fail;
+use super::style::{self, MET, NOT_MET, REFERENCE};
+
+#[derive(Clone, Debug)]
+pub struct GapRow {
+    /// Target id, date and description, as the axis shows it.
+    pub label: String,
+    /// Simulated value as % of the target.
+    pub percent: f64,
+    pub met: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gap {
+    pub rows: Vec<GapRow>,
+}
+
+impl Gap {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        title: &str,
+    ) -> Result<()> {
+        let n = self.rows.len().max(1) as i32;
+        let xmax = self
+            .rows
+            .iter()
+            .map(|r| r.percent)
+            .filter(|v| v.is_finite())
+            .fold(100.0_f64, f64::max)
+            * 1.25;
+        let xmin = self.rows.iter().map(|r| r.percent).fold(0.0_f64, f64::min);
+        let rows = &self.rows;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, style::title())
+            .margin(24)
+            .x_label_area_size(70)
+            .y_label_area_size(420)
+            .build_cartesian_2d(xmin..xmax, (0..n - 1).into_segmented())
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n as usize)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => rows
+                    .get(*i as usize)
+                    .map_or_else(String::new, |r| r.label.clone()),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|v| format!("{v:.0} %"))
+            .x_desc("simulated value as % of target")
+            .y_desc("target")
+            .axis_desc_style(style::axis())
+            .label_style(style::small())
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(fail)?;
+        for met in [true, false] {
+            let colour = if met { MET } else { NOT_MET };
+            chart
+                .draw_series(
+                    rows.iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.met == met && r.percent.is_finite())
+                        .map(|(i, r)| {
+                            let i = i as i32;
+                            let mut bar = Rectangle::new(
+                                [
+                                    (0.0, SegmentValue::Exact(i)),
+                                    (r.percent, SegmentValue::Exact(i + 1)),
+                                ],
+                                colour.filled(),
+                            );
+                            bar.set_margin(4, 4, 0, 0);
+                            bar
+                        }),
+                )
+                .map_err(fail)?
+                .label(if met { "met" } else { "not met" })
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.filled())
+                });
+        }
+        chart
+            .draw_series(
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.percent.is_finite())
+                    .map(|(i, r)| {
+                        EmptyElement::at((r.percent.max(0.0), SegmentValue::CenterOf(i as i32)))
+                            + Text::new(format!("{:.0} %", r.percent), (8, -9), style::small())
+                    }),
+            )
+            .map_err(fail)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![
+                    (100.0, SegmentValue::Exact(0)),
+                    (100.0, SegmentValue::Exact(n)),
+                ],
+                REFERENCE.stroke_width(2),
+            )))
+            .map_err(fail)?
+            .label("target (100 %)")
+            .legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x + 12, y - 8), (x + 12, y + 8)],
+                    REFERENCE.stroke_width(2),
+                )
+            });
+        chart
+            .configure_series_labels()
+            .label_font(style::label())
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(fail)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! A KPI over time: the mean over replicates, its 90 % band (a fan chart) when there are
+//! several replicates, and the briefing's observed figures and targets at their dates.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::fail;
+use super::style::{self, REFERENCE, axis_number, kpi_colour, padded};
+use crate::date::Date;
+
+/// A briefing figure drawn on the series: observed (a dot) or target (a triangle).
+#[derive(Clone, Debug)]
+pub struct Mark {
+    pub label: String,
+    pub date: Date,
+    pub value: f64,
+    pub target: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub kpi: String,
+    pub unit: String,
+    /// The date of the first value.
+    pub start: Date,
+    pub mean: Vec<f64>,
+    /// 5th and 95th percentiles per day, with more than one replicate.
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+    pub marks: Vec<Mark>,
+}
+
+impl Series {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        title: &str,
+    ) -> Result<()> {
+        let days = self.mean.len().max(2) as i32;
+        let in_range = |d: Date| (0..days).contains(&d.days_since(self.start));
+        let marks: Vec<&Mark> = self.marks.iter().filter(|m| in_range(m.date)).collect();
+        let band_values = self.band.iter().flat_map(|(lo, hi)| lo.iter().chain(hi));
+        let (lo, hi) = padded(
+            self.mean
+                .iter()
+                .chain(band_values)
+                .copied()
+                .chain(marks.iter().map(|m| m.value)),
+            false,
+        );
+        let colour = kpi_colour(&self.kpi);
+        let start = self.start;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, style::title())
+            .margin(24)
+            .x_label_area_size(70)
+            .y_label_area_size(110)
+            .build_cartesian_2d(0..days - 1, lo..hi)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_labels(8)
+            .y_labels(8)
+            .x_label_formatter(&|d| start.add_days(*d).to_string())
+            .y_label_formatter(&|v| axis_number(*v))
+            .x_desc("date")
+            .y_desc(format!("{} ({})", self.kpi, self.unit))
+            .axis_desc_style(style::axis())
+            .label_style(style::label())
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(fail)?;
+
+        if let Some((p05, p95)) = &self.band {
+            let finite = |i: usize, v: &f64| v.is_finite().then_some((i as i32, *v));
+            let mut outline: Vec<(i32, f64)> = p95
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| finite(i, v))
+                .collect();
+            outline.extend(
+                p05.iter()
+                    .enumerate()
+                    .rev()
+                    .filter_map(|(i, v)| finite(i, v)),
+            );
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    colour.mix(0.25).filled(),
+                )))
+                .map_err(fail)?
+                .label("90 % interval over replicates")
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.mix(0.25).filled())
+                });
+        }
+        let mean_label = if self.band.is_some() {
+            "mean over replicates"
+        } else {
+            "simulated"
+        };
+        chart
+            .draw_series(LineSeries::new(
+                self.mean
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(i, v)| (i as i32, *v)),
+                colour.stroke_width(3),
+            ))
+            .map_err(fail)?
+            .label(mean_label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+            });
+
+        let at = |m: &Mark| (m.date.days_since(start), m.value);
+        let label = |m: &Mark| Text::new(m.label.clone(), (12, -26), style::small());
+        let observed: Vec<&Mark> = marks.iter().copied().filter(|m| !m.target).collect();
+        if !observed.is_empty() {
+            chart
+                .draw_series(observed.iter().map(|m| {
+                    EmptyElement::at(at(m)) + Circle::new((0, 0), 8, REFERENCE.filled()) + label(m)
+                }))
+                .map_err(fail)?
+                .label("observed (briefing)")
+                .legend(|(x, y)| Circle::new((x + 12, y), 7, REFERENCE.filled()));
+        }
+        let targets: Vec<&Mark> = marks.iter().copied().filter(|m| m.target).collect();
+        if !targets.is_empty() {
+            chart
+                .draw_series(targets.iter().map(|m| {
+                    EmptyElement::at(at(m))
+                        + TriangleMarker::new((0, 0), 11, REFERENCE.filled())
+                        + label(m)
+                }))
+                .map_err(fail)?
+                .label("target (briefing)")
+                .legend(|(x, y)| TriangleMarker::new((x + 12, y), 10, REFERENCE.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .label_font(style::label())
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(fail)?;
+        Ok(())
+    }
+}

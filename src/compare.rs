@@ -1,0 +1,370 @@
+//! Scenario comparison: runs of several scenarios against the first (the reference), figure
+//! by figure. Runs that share seeds are paired replicate by replicate (common random
+//! numbers), so the difference in replicate k is the scenario's effect under the same luck,
+//! and its spread over replicates is the effect's 90 % interval.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::date::Date;
+use crate::folders::RunFolder;
+use crate::metrics::KPIS;
+use crate::report::spread;
+use crate::seeds::Comparator;
+
+/// Where a compared run came from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub dir: String,
+    pub scenario_file: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replicates: usize,
+    /// Replicates paired with the reference's (the leading replicates with the same seeds).
+    pub paired_replicates: usize,
+}
+
+/// One lever (scenario key path) whose value differs between the scenarios.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeverDiff {
+    pub key: String,
+    /// The value in each scenario, as JSON text; `None` where the key is absent.
+    pub values: Vec<Option<String>>,
+}
+
+/// One figure (observed or target) in one scenario, against the reference.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Row {
+    pub figure: String,
+    pub kind: String,
+    pub kpi: String,
+    pub unit: String,
+    pub date: Date,
+    pub comparator: Option<String>,
+    pub figure_value: Option<f64>,
+    pub scenario: String,
+    /// The scenario's own values: mean and 90 % interval over replicates.
+    pub mean: f64,
+    pub p05: f64,
+    pub p95: f64,
+    /// Paired difference to the reference (scenario − reference); absent for the reference.
+    pub diff_mean: Option<f64>,
+    pub diff_p05: Option<f64>,
+    pub diff_p95: Option<f64>,
+    /// Whether the 90 % interval of the difference excludes zero.
+    pub diff_excludes_zero: Option<bool>,
+    /// Share of replicates meeting the target (targets only).
+    pub p_met: Option<f64>,
+    /// Paired mean difference in the city's cumulative outlays by the figure's date.
+    pub fiscal_cost_diff_yuan: Option<f64>,
+    /// That outlay difference per unit of KPI difference.
+    pub yuan_per_unit: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Comparison {
+    pub version: String,
+    /// The reference is `scenarios[0]`.
+    pub scenarios: Vec<ScenarioInfo>,
+    pub lever_diff: Vec<LeverDiff>,
+    pub rows: Vec<Row>,
+}
+
+/// A figure to compare on: a KPI at a date, from the reference run's summary.
+struct Figure {
+    id: String,
+    kind: &'static str,
+    kpi: String,
+    date: Date,
+    comparator: Option<Comparator>,
+    value: Option<f64>,
+}
+
+fn figures(reference: &RunFolder) -> Vec<Figure> {
+    let mut out = Vec::new();
+    let s = &reference.summary;
+    for (list, kind, value_key) in [
+        ("calibration", "observed", "observed"),
+        ("targets", "target", "target"),
+    ] {
+        for f in s[list].as_array().into_iter().flatten() {
+            let (Some(id), Some(kpi), Some(date)) =
+                (f["id"].as_str(), f["kpi"].as_str(), f["date"].as_str())
+            else {
+                continue;
+            };
+            let Ok(date) = Date::parse(date) else {
+                continue;
+            };
+            if reference.at(kpi, date).is_empty() {
+                continue; // beyond the horizon
+            }
+            out.push(Figure {
+                id: id.to_owned(),
+                kind,
+                kpi: kpi.to_owned(),
+                date,
+                comparator: serde_json::from_value(f["comparator"].clone()).ok(),
+                value: f[value_key].as_f64(),
+            });
+        }
+    }
+    out
+}
+
+fn seeds(run: &RunFolder) -> Vec<u64> {
+    run.summary["replicate_seeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect()
+}
+
+/// Compares `runs[1..]` with `runs[0]`.
+pub fn compare(runs: &[RunFolder], scenario_files: &[Option<Value>]) -> Result<Comparison> {
+    let Some(reference) = runs.first() else {
+        bail!("compare needs at least two run folders");
+    };
+    let ref_seeds = seeds(reference);
+    let mut scenarios = Vec::new();
+    for run in runs {
+        let paired = ref_seeds
+            .iter()
+            .zip(seeds(run))
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        if paired == 0 {
+            bail!(
+                "{} does not share seeds with the reference {}: run both with the same --seed \
+                 (replicate k of each run must have the same seed to pair them)",
+                run.dir.display(),
+                reference.dir.display()
+            );
+        }
+        if run.dates.first() != reference.dates.first() {
+            bail!(
+                "{} starts on a different date from the reference {}",
+                run.dir.display(),
+                reference.dir.display()
+            );
+        }
+        scenarios.push(ScenarioInfo {
+            name: run.name(),
+            dir: run.dir.display().to_string(),
+            scenario_file: run.summary["scenario_file"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned(),
+            scenario_sha256: run.summary["scenario_sha256"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned(),
+            seed: run.summary["seed"].as_u64().unwrap_or(0),
+            replicates: run.replicates(),
+            paired_replicates: paired.min(run.replicates()).min(reference.replicates()),
+        });
+    }
+    let mut rows = Vec::new();
+    for f in figures(reference) {
+        let unit = KPIS.iter().find(|k| k.key == f.kpi).map_or("", |k| k.unit);
+        let ref_values = reference.at(&f.kpi, f.date);
+        let ref_cost = reference.at("fiscal_cost_yuan", f.date);
+        for (i, (run, info)) in runs.iter().zip(&scenarios).enumerate() {
+            let values = run.at(&f.kpi, f.date);
+            // A KPI can be undefined in a scenario (a rate with nothing to divide by: no
+            // tickets without the campaign); such replicates are left out, and a scenario
+            // where it is undefined throughout gets no row.
+            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            let Some(own) = spread(&finite) else { continue };
+            let n = info.paired_replicates;
+            let paired_diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
+                a.iter()
+                    .zip(b)
+                    .take(n)
+                    .map(|(x, y)| x - y)
+                    .filter(|d| d.is_finite())
+                    .collect()
+            };
+            let diff = if i == 0 {
+                None
+            } else {
+                spread(&paired_diff(&values, &ref_values))
+            };
+            let cost = if i == 0 {
+                None
+            } else {
+                spread(&paired_diff(&run.at("fiscal_cost_yuan", f.date), &ref_cost)).map(|s| s.mean)
+            };
+            let p_met = match (f.kind, f.comparator, f.value) {
+                ("target", Some(c), Some(v)) => Some(
+                    values.iter().filter(|&&x| c.met(x, v)).count() as f64 / values.len() as f64,
+                ),
+                _ => None,
+            };
+            rows.push(Row {
+                figure: f.id.clone(),
+                kind: f.kind.to_owned(),
+                kpi: f.kpi.clone(),
+                unit: unit.to_owned(),
+                date: f.date,
+                comparator: f.comparator.map(|c| c.symbol().to_owned()),
+                figure_value: f.value,
+                scenario: info.name.clone(),
+                mean: own.mean,
+                p05: own.p05,
+                p95: own.p95,
+                diff_mean: diff.map(|d| d.mean),
+                diff_p05: diff.map(|d| d.p05),
+                diff_p95: diff.map(|d| d.p95),
+                diff_excludes_zero: diff.map(|d| d.p05 > 0.0 || d.p95 < 0.0),
+                p_met,
+                fiscal_cost_diff_yuan: cost,
+                yuan_per_unit: match (cost, diff) {
+                    (Some(c), Some(d)) if d.mean.abs() > 1e-12 => Some(c / d.mean),
+                    _ => None,
+                },
+            });
+        }
+    }
+    Ok(Comparison {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        lever_diff: lever_diff(scenario_files),
+        scenarios,
+        rows,
+    })
+}
+
+/// Every key path of a JSON value with its leaf value as JSON text.
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for (i, v) in a.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        leaf => {
+            out.insert(prefix.to_owned(), leaf.to_string());
+        }
+    }
+}
+
+/// The key paths whose values differ between the resolved scenarios (`scenario.json` of each
+/// run). A scenario without one is left out of the diff (all `None`).
+pub fn lever_diff(scenarios: &[Option<Value>]) -> Vec<LeverDiff> {
+    let flat: Vec<Option<BTreeMap<String, String>>> = scenarios
+        .iter()
+        .map(|s| {
+            s.as_ref().map(|s| {
+                let mut m = BTreeMap::new();
+                flatten("", s, &mut m);
+                m
+            })
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<&String> =
+        flat.iter().flatten().flat_map(|m| m.keys()).collect();
+    keys.into_iter()
+        .filter(|k| k.as_str() != "scenario.description")
+        .filter_map(|k| {
+            let values: Vec<Option<String>> = flat
+                .iter()
+                .map(|m| m.as_ref().and_then(|m| m.get(k).cloned()))
+                .collect();
+            let known: Vec<&Option<String>> = values
+                .iter()
+                .zip(&flat)
+                .filter(|(_, m)| m.is_some())
+                .map(|(v, _)| v)
+                .collect();
+            let differs = known.windows(2).any(|w| w[0] != w[1]);
+            differs.then(|| LeverDiff {
+                key: k.clone(),
+                values,
+            })
+        })
+        .collect()
+}
+
+/// `comparison.csv`: one line per figure and scenario; ASCII header, UTF-8 with a BOM so
+/// that Excel opens it as UTF-8.
+pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "figure",
+        "kind",
+        "kpi",
+        "unit",
+        "date",
+        "comparator",
+        "figure_value",
+        "scenario",
+        "mean",
+        "p05",
+        "p95",
+        "diff_mean",
+        "diff_p05",
+        "diff_p95",
+        "diff_excludes_zero",
+        "p_met",
+        "fiscal_cost_diff_yuan",
+        "yuan_per_unit",
+    ])?;
+    let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+    for r in &c.rows {
+        w.write_record([
+            r.figure.clone(),
+            r.kind.clone(),
+            r.kpi.clone(),
+            r.unit.clone(),
+            r.date.to_string(),
+            r.comparator.clone().unwrap_or_default(),
+            num(r.figure_value),
+            r.scenario.clone(),
+            r.mean.to_string(),
+            r.p05.to_string(),
+            r.p95.to_string(),
+            num(r.diff_mean),
+            num(r.diff_p05),
+            num(r.diff_p95),
+            r.diff_excludes_zero
+                .map_or_else(String::new, |b| b.to_string()),
+            num(r.p_met),
+            num(r.fiscal_cost_diff_yuan),
+            num(r.yuan_per_unit),
+        ])?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot finish comparison.csv: {e}"))?;
+    Ok(crate::output::with_bom(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lever_diff_lists_only_keys_that_differ() {
+        let a = serde_json::json!({"levers": {"triage": {"delay_days": 0}, "x": [1, 2]}, "scenario": {"name": "a"}});
+        let b = serde_json::json!({"levers": {"triage": {"delay_days": 3}, "x": [1, 2]}, "scenario": {"name": "a"}});
+        let d = lever_diff(&[Some(a), Some(b)]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].key, "levers.triage.delay_days");
+        assert_eq!(d[0].values, vec![Some("0".into()), Some("3".into())]);
+    }
+}

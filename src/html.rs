@@ -1,0 +1,402 @@
+//! `report.html`: one self-contained file per run, sweep or comparison folder — tables, the
+//! charts as inline SVG, and a provenance footer. No scripts, fonts, images or styles are
+//! fetched from anywhere, so it opens offline and can be mailed as one attachment.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::chart::Drawn;
+use crate::compare::Comparison;
+use crate::date::Date;
+use crate::folders::{RunFolder, SweepFolder};
+use crate::report::fmt_value;
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;padding:0 1em}\
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}\
+th{background:#f2f2f2}td.l,th.l{text-align:left}.met{color:#0072b2;font-weight:bold}.notmet{color:#d55e00;font-weight:bold}\
+figure.chart{margin:1.5em 0}figure.chart svg{max-width:100%;height:auto;border:1px solid #ddd}\
+figcaption{font-size:.9em;color:#555}footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:.5em}";
+
+/// Text made safe for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Today's date (UTC), or the date of `SOURCE_DATE_EPOCH` when set, so a report can be
+/// rebuilt byte for byte.
+pub fn today() -> Date {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let epoch = Date::from_ymd(1970, 1, 1).expect("a valid date");
+    epoch.add_days(i32::try_from(seconds / 86_400).unwrap_or(0))
+}
+
+/// An HTML table: header cells, then rows; the first `left` columns are left-aligned.
+fn table(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
+    let mut out = String::from("<table><thead><tr>");
+    for (i, h) in header.iter().enumerate() {
+        let class = if i < left { " class=\"l\"" } else { "" };
+        let _ = write!(out, "<th{class}>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if i < left { " class=\"l\"" } else { "" };
+            // Cells are escaped here, except the status markup made by `status`.
+            let cell = if c.starts_with("<span class=") {
+                c.clone()
+            } else {
+                escape(c)
+            };
+            let _ = write!(out, "<td{class}>{cell}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+fn status(met: Option<bool>, text: &str) -> String {
+    match met {
+        Some(true) => format!("<span class=\"met\">{}</span>", escape(text)),
+        Some(false) => format!("<span class=\"notmet\">{}</span>", escape(text)),
+        None => text.to_owned(),
+    }
+}
+
+fn num(v: &Value) -> String {
+    v.as_f64().map_or_else(|| "–".to_owned(), fmt_value)
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "–".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn charts(drawn: &[Drawn]) -> String {
+    let mut out = String::new();
+    for d in drawn {
+        // The SVG's own XML declaration-free text is valid inside HTML as is.
+        let _ = write!(
+            out,
+            "<figure class=\"chart\" id=\"chart-{}\">\n{}\n<figcaption>{} (charts/{}.svg, charts/{}.png)</figcaption></figure>\n",
+            escape(&d.name),
+            d.svg,
+            escape(&d.title),
+            escape(&d.name),
+            escape(&d.name)
+        );
+    }
+    out
+}
+
+fn page(title: &str, body: &str, footer: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t}</title><style>{STYLE}</style></head>\n<body>\n<h1>{t}</h1>\n{body}\n\
+         <footer>{footer}</footer>\n</body></html>\n",
+        t = escape(title)
+    )
+}
+
+fn provenance(items: &[(&str, String)]) -> String {
+    let mut parts: Vec<String> = items
+        .iter()
+        .map(|(k, v)| format!("{}: <code>{}</code>", escape(k), escape(v)))
+        .collect();
+    parts.push(format!("report written {}", today()));
+    format!(
+        "reformsim {} · {}",
+        env!("CARGO_PKG_VERSION"),
+        parts.join(" · ")
+    )
+}
+
+/// The report of a run folder.
+pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
+    let s = &run.summary;
+    let mut body = format!(
+        "<p>Scenario <b>{}</b>, {} to {}, {} firms, {} replicate(s), seed {}.</p>\n",
+        escape(&text(&s["scenario"])),
+        escape(&text(&s["start"])),
+        escape(&text(&s["end"])),
+        num(&s["firms"]),
+        run.replicates(),
+        escape(&text(&s["seed"]))
+    );
+    let cal: Vec<Vec<String>> = s["calibration"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let ok = r["within_tolerance"].as_bool();
+            vec![
+                text(&r["id"]),
+                text(&r["kpi"]),
+                text(&r["date"]),
+                num(&r["observed"]),
+                num(&r["simulated"]),
+                format!("{} – {}", num(&r["p05"]), num(&r["p95"])),
+                text(&r["tolerance"]),
+                status(ok, if ok == Some(true) { "yes" } else { "no" }),
+            ]
+        })
+        .collect();
+    if !cal.is_empty() {
+        body.push_str("<h2>Calibration against observed figures</h2>\n");
+        body.push_str(&table(
+            &[
+                "id",
+                "KPI",
+                "date",
+                "observed",
+                "simulated (mean)",
+                "90 % interval",
+                "tolerance",
+                "within",
+            ],
+            &cal,
+            3,
+        ));
+    }
+    let targets: Vec<Vec<String>> = s["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            vec![
+                text(&r["id"]),
+                text(&r["description"]),
+                text(&r["date"]),
+                format!(
+                    "{} {} {}",
+                    text(&r["comparator"]),
+                    num(&r["target"]),
+                    text(&r["unit"])
+                ),
+                num(&r["simulated"]),
+                num(&r["gap"]),
+                r["p_met"]
+                    .as_f64()
+                    .map_or_else(|| "–".into(), |p| format!("{:.0} %", p * 100.0)),
+                status(r["met"].as_bool(), &text(&r["status"])),
+            ]
+        })
+        .collect();
+    if !targets.is_empty() {
+        body.push_str("<h2>Targets</h2>\n");
+        body.push_str(&table(
+            &[
+                "id",
+                "target",
+                "date",
+                "value",
+                "simulated (mean)",
+                "gap",
+                "P(met)",
+                "status",
+            ],
+            &targets,
+            2,
+        ));
+    }
+    body.push_str("<h2>Charts</h2>\n");
+    body.push_str(&charts(drawn));
+    let footer = provenance(&[
+        ("scenario", text(&s["scenario_file"])),
+        ("scenario sha256", text(&s["scenario_sha256"])),
+        ("seeds file", text(&s["seeds_file"])),
+        ("seed", text(&s["seed"])),
+        ("replicate seeds", text(&s["replicate_seeds"])),
+    ]);
+    page(
+        &format!("reformsim run: {}", text(&s["scenario"])),
+        &body,
+        &footer,
+    )
+}
+
+/// The report of a sweep folder.
+pub fn sweep_report(sweep: &SweepFolder, drawn: &[Drawn]) -> String {
+    let m = &sweep.manifest;
+    let mut body = format!(
+        "<p>Sweep <b>{}</b> of {}: design {:?}, {} point(s) × {} replicate(s) = {} runs.</p>\n",
+        escape(&m.sweep),
+        escape(&m.scenario_file),
+        m.design,
+        m.points,
+        m.replicates,
+        m.runs
+    );
+    body.push_str("<h2>Points</h2>\n<p>Mean over replicates of each KPI, and the share of replicates meeting each target.</p>\n");
+    let shown: Vec<usize> = (0..sweep.header.len())
+        .filter(|&i| {
+            let h = &sweep.header[i];
+            !h.ends_with("_p05") && !h.ends_with("_p95")
+        })
+        .collect();
+    let header: Vec<&str> = shown.iter().map(|&i| sweep.header[i].as_str()).collect();
+    let rows: Vec<Vec<String>> = sweep
+        .rows
+        .iter()
+        .map(|r| {
+            shown
+                .iter()
+                .map(|&i| r[i].parse::<f64>().map_or_else(|_| r[i].clone(), fmt_value))
+                .collect()
+        })
+        .collect();
+    body.push_str(&table(&header, &rows, 0));
+    body.push_str("<h2>Charts</h2>\n");
+    body.push_str(&charts(drawn));
+    let footer = provenance(&[
+        ("sweep", m.sweep_file.clone()),
+        ("sweep sha256", m.sweep_sha256.clone()),
+        ("scenario", m.scenario_file.clone()),
+        ("scenario sha256", m.scenario_sha256.clone()),
+        ("master seed", m.master_seed.to_string()),
+    ]);
+    page(&format!("reformsim sweep: {}", m.sweep), &body, &footer)
+}
+
+/// The report of a comparison folder.
+pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
+    let mut body = String::from("<h2>Scenarios</h2>\n");
+    let rows: Vec<Vec<String>> = c
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                format!("{}{}", s.name, if i == 0 { " (reference)" } else { "" }),
+                s.dir.clone(),
+                s.seed.to_string(),
+                s.replicates.to_string(),
+                s.paired_replicates.to_string(),
+            ]
+        })
+        .collect();
+    body.push_str(&table(
+        &[
+            "scenario",
+            "run folder",
+            "seed",
+            "replicates",
+            "paired with reference",
+        ],
+        &rows,
+        2,
+    ));
+    body.push_str("<h2>Levers that differ</h2>\n");
+    if c.lever_diff.is_empty() {
+        body.push_str("<p>No lever differs (or the runs did not record scenario.json).</p>\n");
+    } else {
+        let mut header = vec!["key"];
+        header.extend(c.scenarios.iter().map(|s| s.name.as_str()));
+        let rows: Vec<Vec<String>> = c
+            .lever_diff
+            .iter()
+            .map(|d| {
+                let mut r = vec![d.key.clone()];
+                r.extend(
+                    d.values
+                        .iter()
+                        .map(|v| v.clone().unwrap_or_else(|| "–".into())),
+                );
+                r
+            })
+            .collect();
+        body.push_str(&table(&header, &rows, 1));
+    }
+    body.push_str(
+        "<h2>Effects against the reference</h2>\n<p>Paired difference (scenario − reference, \
+         replicate k against replicate k) with its 90 % interval; cost per unit is the \
+         difference in the city's cumulative outlays divided by the KPI difference.</p>\n",
+    );
+    let opt = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), fmt_value);
+    let rows: Vec<Vec<String>> = c
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.figure.clone(),
+                r.kpi.clone(),
+                r.date.to_string(),
+                r.scenario.clone(),
+                format!("{} {}", fmt_value(r.mean), r.unit),
+                match (r.diff_mean, r.diff_p05, r.diff_p95) {
+                    (Some(m), Some(a), Some(b)) => status(
+                        r.diff_excludes_zero,
+                        &format!("{} ({} – {})", fmt_value(m), fmt_value(a), fmt_value(b)),
+                    ),
+                    _ => "reference".into(),
+                },
+                r.p_met
+                    .map_or_else(|| "–".into(), |p| format!("{:.0} %", p * 100.0)),
+                opt(r.yuan_per_unit),
+            ]
+        })
+        .collect();
+    body.push_str(&table(
+        &[
+            "figure",
+            "KPI",
+            "date",
+            "scenario",
+            "mean",
+            "difference (90 % interval)",
+            "P(target met)",
+            "yuan per unit",
+        ],
+        &rows,
+        4,
+    ));
+    body.push_str("<h2>Charts</h2>\n");
+    body.push_str(&charts(drawn));
+    let mut items = Vec::new();
+    for s in &c.scenarios {
+        items.push((
+            s.name.as_str(),
+            format!(
+                "{} sha256 {} seed {}",
+                s.scenario_file, s.scenario_sha256, s.seed
+            ),
+        ));
+    }
+    let items: Vec<(&str, String)> = items;
+    page("reformsim comparison", &body, &provenance(&items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+}

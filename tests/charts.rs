@@ -1,0 +1,379 @@
+//! Charts and reports end to end: `run`, `sweep` and `compare` write PNGs of the expected
+//! size, SVGs that parse, and a self-contained report.html that headless Chromium renders
+//! with every chart drawn; CSV exports carry a BOM for Excel; a comparison pairs replicates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+mod common;
+
+fn reformsim() -> Command {
+    let mut cmd = Command::cargo_bin("reformsim").expect("binary built");
+    cmd.current_dir(common::root());
+    cmd
+}
+
+fn small_city() -> String {
+    common::root()
+        .join("tests/data/small-city.toml")
+        .display()
+        .to_string()
+}
+
+/// The small city with the campaign switched off (no firm on a visit list), as a file in
+/// `dir` with the seeds path made absolute.
+fn small_city_without_campaign(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(small_city()).unwrap();
+    let seeds = common::root().join("seeds/chengdu-2024-11.toml");
+    let text = text
+        .replace("../../seeds/chengdu-2024-11.toml", &seeds.display().to_string())
+        .replace("name = \"small-city\"", "name = \"small-city-no-campaign\"")
+        .replace(
+            "[levers.campaign]\n",
+            "[levers.campaign]\ncoverage = { leading = 0.0, key = 0.0, above_scale = 0.0, other = 0.0 }\n",
+        );
+    assert!(
+        text.contains("coverage = {"),
+        "the small city has a [levers.campaign] table"
+    );
+    let path = dir.join("small-city-no-campaign.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every chart in `dir/charts`: each PNG decodes at 1200×800, each SVG parses as XML with an
+/// `svg` root of that size, and PNG and SVG come in pairs. Returns the chart names.
+fn check_charts(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "png").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no charts in {}", dir.display());
+    for name in &names {
+        let png = std::fs::File::open(dir.join(format!("charts/{name}.png"))).unwrap();
+        let mut reader = png::Decoder::new(std::io::BufReader::new(png))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (1200, 800), "{name}.png");
+        let pixels = &buf[..info.buffer_size()];
+        assert!(
+            pixels.chunks(3).any(|p| p != [255, 255, 255]),
+            "{name}.png is blank"
+        );
+        let svg = std::fs::read_to_string(dir.join(format!("charts/{name}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}.svg: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert_eq!(doc.root_element().attribute("width"), Some("1200"));
+    }
+    names
+}
+
+/// report.html holds every chart inline and loads nothing from anywhere.
+fn check_report(dir: &Path, charts: &[String]) -> String {
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for name in charts {
+        assert!(
+            html.contains(&format!("<figure class=\"chart\" id=\"chart-{name}\">")),
+            "{name} missing from the report"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), charts.len());
+    // The SVG namespace is a name, not a resource; anything else with a scheme would be.
+    let loads = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for external in [
+        "src=", "<link", "<script", "url(", "@import", "http://", "https://",
+    ] {
+        assert!(
+            !loads.contains(external),
+            "report.html refers to something outside it: {external}"
+        );
+    }
+    assert!(html.contains("<footer>reformsim "), "provenance footer");
+    html
+}
+
+fn chromium() -> Option<String> {
+    for name in ["chromium", "chromium-browser"] {
+        if Process::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(name.to_owned());
+        }
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "chromium is not installed: .ci/run installs Debian's `chromium` package for this test"
+        );
+    }
+    eprintln!("chromium not installed: skipping the browser check (apt-get install chromium)");
+    None
+}
+
+/// Renders the report in headless Chromium: the DOM holds every chart's SVG, nothing failed
+/// to load, and the screenshot is not blank.
+fn render_in_chromium(dir: &Path, charts: usize) {
+    let Some(browser) = chromium() else { return };
+    let url = format!(
+        "file://{}",
+        dir.join("report.html").canonicalize().unwrap().display()
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let base = |cmd: &mut Process| {
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()));
+    };
+    let mut dump = Process::new(&browser);
+    base(&mut dump);
+    let out = dump.arg("--dump-dom").arg(&url).output().unwrap();
+    assert!(out.status.success(), "chromium --dump-dom failed");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        dom.matches("<svg").count(),
+        charts,
+        "charts in the rendered DOM"
+    );
+    let log = String::from_utf8_lossy(&out.stderr);
+    for failure in [
+        "Failed to load resource",
+        "ERR_FILE_NOT_FOUND",
+        "net::ERR_",
+        "Uncaught",
+    ] {
+        assert!(!log.contains(failure), "chromium: {failure}\n{log}");
+    }
+    let shot = dir.join("screenshot.png");
+    let mut screenshot = Process::new(&browser);
+    base(&mut screenshot);
+    let out = screenshot
+        .args(["--window-size=1280,2400"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium --screenshot failed");
+    let reader = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = reader.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1280, 2400));
+    let step = info.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..info.buffer_size()].chunks(step).collect();
+    let coloured = pixels.iter().filter(|p| p[..3] != [255, 255, 255]).count();
+    assert!(
+        coloured > pixels.len() / 50,
+        "the screenshot is (nearly) blank: {coloured} coloured pixels"
+    );
+}
+
+#[test]
+fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    reformsim()
+        .args([
+            "run",
+            &small_city(),
+            "--replicates",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let charts = check_charts(&out);
+    // One series per KPI with a figure inside the horizon, and the target-gap chart.
+    for name in [
+        "series-resolution_rate",
+        "series-tickets_collected",
+        "series-value_added_growth_ytd",
+        "target-gap",
+    ] {
+        assert!(charts.iter().any(|c| c == name), "{name} in {charts:?}");
+    }
+    check_report(&out, &charts);
+    render_in_chromium(&out, charts.len());
+    let targets = std::fs::read(out.join("targets.csv")).unwrap();
+    assert!(
+        targets.starts_with(b"\xEF\xBB\xBFid,"),
+        "targets.csv starts with a BOM and its header"
+    );
+    let scenario: Value =
+        serde_json::from_slice(&std::fs::read(out.join("scenario.json")).unwrap()).unwrap();
+    assert_eq!(scenario["population"]["firms"], 2000);
+
+    // `chart` redraws from the folder alone; --format svg writes only SVGs.
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    reformsim()
+        .args(["chart", "--format", "svg", "-q"])
+        .arg(&out)
+        .assert()
+        .success();
+    let files: Vec<_> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), charts.len());
+    assert!(files.iter().all(|p| p.extension().unwrap() == "svg"));
+
+    // --no-charts writes neither charts nor report.
+    let bare = dir.path().join("bare");
+    reformsim()
+        .args(["run", &small_city(), "--no-charts", "--quiet", "--out"])
+        .arg(&bare)
+        .assert()
+        .success();
+    assert!(!bare.join("charts").exists() && !bare.join("report.html").exists());
+}
+
+#[test]
+fn a_sweep_writes_heatmaps_tornados_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    reformsim()
+        .args(["sweep", "tests/data/small-sweep.toml", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let charts = check_charts(&out);
+    for name in [
+        "heatmap-resolution_rate-2024-11-13",
+        "heatmap-p_met_B13",
+        "tornado-resolution_rate-2024-11-13",
+    ] {
+        assert!(charts.iter().any(|c| c == name), "{name} in {charts:?}");
+    }
+    check_report(&out, &charts);
+}
+
+#[test]
+fn compare_pairs_replicates_and_finds_the_campaign_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let without = small_city_without_campaign(dir.path());
+    let (a, b, out) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("cmp"),
+    );
+    for (scenario, folder) in [(PathBuf::from(small_city()), &a), (without, &b)] {
+        reformsim()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--replicates", "8", "--no-charts", "--quiet", "--out"])
+            .arg(folder)
+            .assert()
+            .success();
+    }
+    reformsim()
+        .args(["compare", "--quiet"])
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let c: Value =
+        serde_json::from_slice(&std::fs::read(out.join("comparison.json")).unwrap()).unwrap();
+    assert_eq!(c["scenarios"][1]["paired_replicates"], 8);
+    let diff: Vec<&str> = c["lever_diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
+    assert!(diff.contains(&"levers.campaign.coverage.other"), "{diff:?}");
+    let row = |figure: &str| {
+        c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["figure"] == figure && r["scenario"] == "small-city-no-campaign")
+            .unwrap_or_else(|| panic!("no row for {figure}"))
+            .clone()
+    };
+    // Without the campaign no ticket is collected or resolved: the paired difference is
+    // negative in every replicate, so its 90 % interval excludes zero.
+    let resolved = row("A3");
+    assert!(resolved["diff_p95"].as_f64().unwrap() < 0.0, "{resolved}");
+    assert_eq!(resolved["diff_excludes_zero"], true);
+    // The reference's own rows carry no difference.
+    let reference_rows = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["scenario"] == "small-city");
+    assert!(
+        reference_rows.clone().count() > 0
+            && reference_rows.into_iter().all(|r| r["diff_mean"].is_null())
+    );
+    let csv = std::fs::read(out.join("comparison.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFfigure,kind,kpi,"));
+    let charts = check_charts(&out);
+    assert_eq!(charts, ["compare-targets"]);
+    let html = check_report(&out, &charts);
+    assert!(html.contains("levers.campaign.coverage.other"));
+    render_in_chromium(&out, charts.len());
+}
+
+#[test]
+fn compare_refuses_runs_that_do_not_share_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (seed, folder) in [("1", &a), ("2", &b)] {
+        reformsim()
+            .args([
+                "run",
+                &small_city(),
+                "--days",
+                "30",
+                "--no-charts",
+                "--quiet",
+                "--seed",
+                seed,
+                "--out",
+            ])
+            .arg(folder)
+            .assert()
+            .success();
+    }
+    reformsim()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(dir.path().join("cmp"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("does not share seeds"));
+}
+
+#[test]
+fn chart_names_a_folder_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    reformsim()
+        .arg("chart")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "is not a run, sweep or comparison folder",
+        ));
+}
