@@ -205,6 +205,8 @@ fn main() -> Result<()> {
             .nth(1)
             .unwrap_or_else(|| "docs/perf".into()),
     );
+    // plotters finds no system font here: bind "sans-serif" to the project's embedded font.
+    reformsim::chart::register_fonts()?;
     let benches = read_benches(&dir)?;
     let best = best(&benches);
     throughput_vs_firms(&dir, &best)?;

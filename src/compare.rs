@@ -116,6 +116,62 @@ fn figures(reference: &RunFolder) -> Vec<Figure> {
     out
 }
 
+/// The KPIs every comparison also reports at its effect dates: what a reform is for (problems
+/// resolved, output and investment growth) and what it costs. `problems_resolved_share` is
+/// defined with or without a campaign, unlike the ticket-based resolution rate (A4), so it
+/// is the one that measures a campaign against its counterfactual.
+pub const EFFECT_KPIS: &[&str] = &[
+    "problems_resolved_share",
+    "open_problems",
+    "value_added_growth_ytd",
+    "investment_growth_ytd",
+    "fiscal_cost_yuan",
+];
+
+/// The dates of the effect rows: `at` if given, else every 31 December the reference
+/// simulated and its last day. Figure dates say how the city stood when it reported; a
+/// reform's effect on yearly growth shows at the end of a full year.
+pub fn effect_dates(reference: &RunFolder, at: &[Date]) -> Vec<Date> {
+    if !at.is_empty() {
+        let mut dates = at.to_vec();
+        dates.sort();
+        dates.dedup();
+        return dates;
+    }
+    let mut dates: Vec<Date> = reference
+        .dates
+        .iter()
+        .copied()
+        .filter(|d| matches!(d.ymd(), (_, 12, 31)))
+        .collect();
+    if let Some(&last) = reference.dates.last()
+        && dates.last() != Some(&last)
+    {
+        dates.push(last);
+    }
+    dates
+}
+
+fn effect_figures(reference: &RunFolder, dates: &[Date]) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for &date in dates {
+        for kpi in EFFECT_KPIS {
+            if reference.at(kpi, date).is_empty() {
+                continue; // not simulated (outside the horizon, or an older run's columns)
+            }
+            out.push(Figure {
+                id: "effect".to_owned(),
+                kind: "effect",
+                kpi: (*kpi).to_owned(),
+                date,
+                comparator: None,
+                value: None,
+            });
+        }
+    }
+    out
+}
+
 fn seeds(run: &RunFolder) -> Vec<u64> {
     run.summary["replicate_seeds"]
         .as_array()
@@ -125,8 +181,13 @@ fn seeds(run: &RunFolder) -> Vec<u64> {
         .collect()
 }
 
-/// Compares `runs[1..]` with `runs[0]`.
-pub fn compare(runs: &[RunFolder], scenario_files: &[Option<Value>]) -> Result<Comparison> {
+/// Compares `runs[1..]` with `runs[0]` at every figure's date, and at `effect_dates(at)` for
+/// the `EFFECT_KPIS`.
+pub fn compare(
+    runs: &[RunFolder],
+    scenario_files: &[Option<Value>],
+    at: &[Date],
+) -> Result<Comparison> {
     let Some(reference) = runs.first() else {
         bail!("compare needs at least two run folders");
     };
@@ -170,7 +231,9 @@ pub fn compare(runs: &[RunFolder], scenario_files: &[Option<Value>]) -> Result<C
         });
     }
     let mut rows = Vec::new();
-    for f in figures(reference) {
+    let mut all = figures(reference);
+    all.extend(effect_figures(reference, &effect_dates(reference, at)));
+    for f in all {
         let unit = KPIS.iter().find(|k| k.key == f.kpi).map_or("", |k| k.unit);
         let ref_values = reference.at(&f.kpi, f.date);
         let ref_cost = reference.at("fiscal_cost_yuan", f.date);

@@ -115,6 +115,12 @@ impl Simulation {
         world.insert_resource(crate::systems::Stepping::default());
         let (campaign, innovation_counts, index, parks) =
             spawn_population(&mut world, s, seed, campaign_start);
+        let open_at_start = world
+            .query::<&crate::model::FirmState>()
+            .iter(&world)
+            .map(|state| u64::from(state.open_problems()))
+            .sum();
+        world.resource_mut::<Counters>().problems.open_at_start = open_at_start;
         world.insert_resource(Demography {
             initial: index.0.len() as u64,
             ..Default::default()
@@ -306,7 +312,35 @@ impl Simulation {
         }
         self.check_finance()?;
         self.check_demography()?;
+        self.check_problems()?;
         self.check_land()
+    }
+
+    /// Every problem a firm ever had is open tonight, resolved by some route, or closed with
+    /// its firm (`ProblemTally`).
+    fn check_problems(&mut self) -> Result<(), String> {
+        let tally = self.world.resource::<Counters>().problems;
+        let resolved = tally.resolved(
+            self.world.resource::<Counters>().tickets_resolved,
+            self.world
+                .resource::<crate::model::FinanceCounts>()
+                .problems_relieved,
+        );
+        let held: u64 = {
+            let mut q = self.world.query_filtered::<&FirmState, Without<Exited>>();
+            q.iter(&self.world)
+                .map(|s| u64::from(s.open_problems()))
+                .sum()
+        };
+        let had = tally.open_at_start + tally.arisen;
+        if had != held + resolved + tally.closed_with_firms {
+            return Err(format!(
+                "problems lost: {had} arose (or were open at the start) but {held} are open, \
+                 {resolved} resolved and {} closed with their firms",
+                tally.closed_with_firms
+            ));
+        }
+        Ok(())
     }
 
     fn check_finance(&mut self) -> Result<(), String> {

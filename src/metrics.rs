@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::model::{
-    Clock, Counters, DayTotals, Demography, Departments, FinanceCounts, FundBook, GrantBook,
-    InnovationCounts, LandBook, Ledger, LoanBook, MILLI_MU_PER_MU, MatchmakingState, OrderBook,
-    PROGRAMMES, Parks, PolicyPushState, Programme,
+    Campaign, Clock, Counters, DayTotals, Demography, Departments, FinanceCounts, FundBook,
+    GrantBook, InnovationCounts, LandBook, Ledger, LoanBook, MILLI_MU_PER_MU, MatchmakingState,
+    OrderBook, PROGRAMMES, Parks, PolicyPushState, ProblemTally, Programme,
 };
 
 /// A KPI's name, unit and meaning: the column names of `metrics.csv` and the `kpi` keys of
@@ -106,6 +106,13 @@ pub const KPIS: &[Kpi] = &[
         key: "open_problems",
         unit: "problems",
         description: "open problems of all firms, reported or not",
+    },
+    Kpi {
+        key: "problems_resolved_share",
+        unit: "%",
+        description: "problems resolved by any route (departments, the firms themselves, \
+                      benefits, financing), as % of those open when the campaign started or \
+                      arisen since; defined without a campaign too",
     },
     Kpi {
         key: "value_added_yuan",
@@ -390,6 +397,7 @@ pub struct MetricsRow {
     pub satisfaction_rate: Option<f64>,
     pub mean_days_to_resolve: Option<f64>,
     pub open_problems: u64,
+    pub problems_resolved_share: Option<f64>,
     pub value_added_yuan: i64,
     pub value_added_growth_ytd: Option<f64>,
     pub investment_yuan: i64,
@@ -451,6 +459,7 @@ impl MetricsRow {
             "satisfaction_rate" => self.satisfaction_rate?,
             "mean_days_to_resolve" => self.mean_days_to_resolve?,
             "open_problems" => self.open_problems as f64,
+            "problems_resolved_share" => self.problems_resolved_share?,
             "value_added_yuan" => self.value_added_yuan as f64,
             "value_added_growth_ytd" => self.value_added_growth_ytd?,
             "investment_yuan" => self.investment_yuan as f64,
@@ -505,6 +514,9 @@ pub struct MetricsLog {
     /// `value_added_prefix[i]` is the sum of above-scale value added over days `0..i`.
     value_added_prefix: Vec<i64>,
     investment_prefix: Vec<i64>,
+    /// (open, arisen, resolved) problems as the campaign started: the base of
+    /// `problems_resolved_share`. `None` until then.
+    problems_at_campaign_start: Option<(u64, u64, u64)>,
 }
 
 impl MetricsLog {
@@ -514,10 +526,38 @@ impl MetricsLog {
             rows: Vec::with_capacity(days),
             value_added_prefix: Vec::with_capacity(days + 1),
             investment_prefix: Vec::with_capacity(days + 1),
+            problems_at_campaign_start: None,
         };
         log.value_added_prefix.push(0);
         log.investment_prefix.push(0);
         log
+    }
+
+    /// Notes the problems as the campaign starts (tonight, if it starts tomorrow; the
+    /// start of the run, if it starts on day 0), then gives the share of the problems open
+    /// then or arisen since that are resolved by tonight. `None` before the campaign: the
+    /// share compares the same span with and without it (a counterfactual with no campaign
+    /// keeps its start date), which the ticket-based `resolution_rate` cannot.
+    fn problems_resolved_share(
+        &mut self,
+        today: u32,
+        campaign_start_day: u32,
+        tally: ProblemTally,
+        resolved: u64,
+    ) -> Option<f64> {
+        if self.problems_at_campaign_start.is_none() {
+            if campaign_start_day == 0 {
+                self.problems_at_campaign_start = Some((tally.open_at_start, 0, 0));
+            } else if today + 1 == campaign_start_day {
+                self.problems_at_campaign_start =
+                    Some((tally.open(resolved), tally.arisen, resolved));
+            }
+        }
+        if today < campaign_start_day {
+            return None;
+        }
+        let (open, arisen, resolved_before) = self.problems_at_campaign_start?;
+        percent(resolved - resolved_before, open + tally.arisen - arisen)
     }
 
     /// Growth in % of the daily average from 1 January to `date` over the same span a year
@@ -560,7 +600,7 @@ pub fn record_metrics(
     totals: Res<DayTotals>,
     book: Res<crate::model::TicketBook>,
     departments: Res<Departments>,
-    (innovation, ledger): (Res<InnovationCounts>, Res<Ledger>),
+    (innovation, ledger, campaign): (Res<InnovationCounts>, Res<Ledger>, Res<Campaign>),
     (demography, matchmaking, orders, push): (
         Res<Demography>,
         Res<MatchmakingState>,
@@ -611,6 +651,13 @@ pub fn record_metrics(
         mean_days_to_resolve: (c.tickets_resolved > 0)
             .then(|| c.days_to_resolve_sum as f64 / c.tickets_resolved as f64),
         open_problems: totals.open_problems,
+        problems_resolved_share: log.problems_resolved_share(
+            clock.day,
+            campaign.start_day,
+            c.problems,
+            c.problems
+                .resolved(c.tickets_resolved, finance.problems_relieved),
+        ),
         value_added_yuan: totals.value_added_above_scale,
         value_added_growth_ytd: log.ytd_growth(&log.value_added_prefix, clock.date),
         investment_yuan: totals.investment,
@@ -685,44 +732,45 @@ mod tests {
             satisfaction_rate: Some(14.0),
             mean_days_to_resolve: Some(15.0),
             open_problems: 16,
-            value_added_yuan: 17,
-            value_added_growth_ytd: Some(18.0),
-            investment_yuan: 19,
-            investment_growth_ytd: Some(20.0),
-            disturbance_cost_yuan: 21,
-            land_occupancy: Some(22.0),
-            value_added_per_mu: Some(23.0),
-            mean_days_to_obtain_land: Some(24.0),
-            standard_factory_occupancy: Some(25.0),
-            land_requests_waiting: 26,
-            land_reclaimed_mu: 27.0,
-            rd_institution_share: Some(28.0),
-            transformation_coverage: Some(29.0),
-            digital_workshops_new: 30,
-            smart_factories_new: 31,
-            green_units_new: 32,
-            rd_institutions_new: 33,
-            fund_size_yuan: 34,
-            fund_deployed_yuan: 35,
-            fund_hard_tech_share: Some(36.0),
-            s_fund_deployed_yuan: 37,
-            s_fund_small_share: Some(38.0),
-            s_fund_hard_tech_share: Some(39.0),
-            firms_financed: 40,
-            finance_problems_relieved: 41,
-            grants_paid_yuan: 42,
-            grants_converted_yuan: 43,
-            loans_issued_yuan: 44,
-            loans_outstanding_yuan: 45,
-            loan_defaults: 46,
-            matchmaking_events: 47,
-            firms_matched: 48,
-            intended_orders_yuan: 49,
-            orders_value_added_yuan: 50,
-            firms_reached_by_push: 51,
-            policy_benefit_takeup: Some(52.0),
-            fiscal_cost_yuan: 53,
-            costs: std::array::from_fn(|i| 54 + i as i64),
+            problems_resolved_share: Some(17.0),
+            value_added_yuan: 18,
+            value_added_growth_ytd: Some(19.0),
+            investment_yuan: 20,
+            investment_growth_ytd: Some(21.0),
+            disturbance_cost_yuan: 22,
+            land_occupancy: Some(23.0),
+            value_added_per_mu: Some(24.0),
+            mean_days_to_obtain_land: Some(25.0),
+            standard_factory_occupancy: Some(26.0),
+            land_requests_waiting: 27,
+            land_reclaimed_mu: 28.0,
+            rd_institution_share: Some(29.0),
+            transformation_coverage: Some(30.0),
+            digital_workshops_new: 31,
+            smart_factories_new: 32,
+            green_units_new: 33,
+            rd_institutions_new: 34,
+            fund_size_yuan: 35,
+            fund_deployed_yuan: 36,
+            fund_hard_tech_share: Some(37.0),
+            s_fund_deployed_yuan: 38,
+            s_fund_small_share: Some(39.0),
+            s_fund_hard_tech_share: Some(40.0),
+            firms_financed: 41,
+            finance_problems_relieved: 42,
+            grants_paid_yuan: 43,
+            grants_converted_yuan: 44,
+            loans_issued_yuan: 45,
+            loans_outstanding_yuan: 46,
+            loan_defaults: 47,
+            matchmaking_events: 48,
+            firms_matched: 49,
+            intended_orders_yuan: 50,
+            orders_value_added_yuan: 51,
+            firms_reached_by_push: 52,
+            policy_benefit_takeup: Some(53.0),
+            fiscal_cost_yuan: 54,
+            costs: std::array::from_fn(|i| 55 + i as i64),
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

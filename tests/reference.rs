@@ -15,14 +15,18 @@ fn core_update(sim: &mut Simulation, schedule: &mut Schedule, clock: Clock) -> R
     let world = sim.world_mut();
     *world.resource_mut::<Clock>() = clock;
     let disturbance_before = world.resource::<Counters>().disturbance_cost_yuan;
+    let problems_before = world.resource::<Counters>().problems;
     schedule.run(world);
     let totals = *world.resource::<DayTotals>();
+    let problems = world.resource::<Counters>().problems;
     ReferenceTotals {
         firms: totals.firms,
         open_problems: totals.open_problems,
         value_added_above_scale: totals.value_added_above_scale,
         investment: totals.investment,
         disturbance: world.resource::<Counters>().disturbance_cost_yuan - disturbance_before,
+        problems_arisen: problems.arisen - problems_before.arisen,
+        problems_solved_alone: problems.solved_alone - problems_before.solved_alone,
     }
 }
 

@@ -52,12 +52,18 @@ fn set_day(world: &mut World, day: u32) {
 }
 
 /// Gives every firm exactly `n` latent market problems.
+/// Replaces every firm's problems with `n` latent market problems, and books the change as
+/// the run's starting problems so that the problem tally (`check_invariants`) still adds up.
 fn give_problems(world: &mut World, n: u8) {
     let mut q = world.query::<&mut FirmState>();
+    let mut total = 0u64;
     for mut s in q.iter_mut(world) {
         s.latent = [0; 7];
+        s.ticketed = [0; 7];
         s.latent[Category::Market.index()] = n;
+        total += u64::from(n);
     }
+    world.resource_mut::<Counters>().problems.open_at_start = total;
 }
 
 #[test]

@@ -50,6 +50,9 @@ pub struct ReferenceTotals {
     pub value_added_above_scale: i64,
     pub investment: i64,
     pub disturbance: i64,
+    /// Problems that arose, and latent problems the firms solved alone (`Counters::problems`).
+    pub problems_arisen: u64,
+    pub problems_solved_alone: u64,
 }
 
 impl ReferenceTotals {
@@ -60,6 +63,8 @@ impl ReferenceTotals {
             value_added_above_scale: self.value_added_above_scale + o.value_added_above_scale,
             investment: self.investment + o.investment,
             disturbance: self.disturbance + o.disturbance,
+            problems_arisen: self.problems_arisen + o.problems_arisen,
+            problems_solved_alone: self.problems_solved_alone + o.problems_solved_alone,
         }
     }
 }
@@ -218,7 +223,10 @@ impl Day<'_> {
                     .iter()
                     .position(|&cum| category < cum)
                     .unwrap_or(CATEGORIES - 1);
-                latent[k] = latent[k].saturating_add(1);
+                if let Some(n) = latent[k].checked_add(1) {
+                    latent[k] = n;
+                    t.problems_arisen += 1;
+                }
             }
             let open_latent: u32 = latent.iter().map(|&n| u32::from(n)).sum();
             if open_latent > 0 && solve < ps.self_resolve_chance * f64::from(open_latent) {
@@ -226,6 +234,7 @@ impl Day<'_> {
                 for slot in latent.iter_mut() {
                     if pick < u32::from(*slot) {
                         *slot -= 1;
+                        t.problems_solved_alone += 1;
                         break;
                     }
                     pick -= u32::from(*slot);

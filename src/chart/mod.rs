@@ -80,8 +80,9 @@ pub struct Drawn {
     pub svg: String,
 }
 
-/// Binds the chart font family to the embedded DejaVu Sans, once per process.
-fn register_fonts() -> Result<()> {
+/// Binds the chart font family ("sans-serif") to the embedded DejaVu Sans, once per process;
+/// anything that draws with plotters calls it first (there is no system font to fall back on).
+pub fn register_fonts() -> Result<()> {
     static DONE: OnceLock<bool> = OnceLock::new();
     let ok = *DONE.get_or_init(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_ok()

@@ -25,9 +25,17 @@ pub struct CompareArgs {
     /// Which image files to write.
     #[arg(long, value_enum, default_value_t = Format::Both)]
     pub format: Format,
+    /// Dates (YYYY-MM-DD, repeatable) at which to report the effect KPIs (problems resolved,
+    /// growth, outlays); default: every 31 December simulated and the last day.
+    #[arg(long = "at", value_parser = parse_date)]
+    pub at: Vec<crate::date::Date>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+fn parse_date(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(text).map_err(|e| e.to_string())
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), CliError> {
@@ -46,7 +54,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
             serde_json::from_str(&text).ok()
         })
         .collect();
-    let c = compare_runs(&runs, &scenarios)?;
+    let c = compare_runs(&runs, &scenarios, &args.at)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let names: Vec<String> = runs.iter().map(RunFolder::name).collect();
         PathBuf::from("output").join("compare").join(format!(

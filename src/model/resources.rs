@@ -153,6 +153,39 @@ pub struct Counters {
     pub days_to_resolve_sum: u64,
     /// Output lost to visits with nothing to report, yuan.
     pub disturbance_cost_yuan: i64,
+    /// The firms' problems, whoever solves them (`Counters::problems`).
+    pub problems: ProblemTally,
+}
+
+/// Where the firms' problems went, cumulative from the start of the run. Every problem a
+/// firm had is still open, was resolved (by a department, by the firm itself, by a policy
+/// benefit, or by financing, `crate::model::FinanceCounts::problems_relieved`), or closed
+/// with its firm; a test checks that they add up every day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProblemTally {
+    /// Open problems of the initial population on day 0.
+    pub open_at_start: u64,
+    /// Problems that arose since, including those entrants start with.
+    pub arisen: u64,
+    /// Latent problems the firms solved on their own.
+    pub solved_alone: u64,
+    /// Latent problems a policy benefit (免申即享) settled.
+    pub settled_by_benefits: u64,
+    /// Problems (latent or ticketed) of firms that closed.
+    pub closed_with_firms: u64,
+}
+
+impl ProblemTally {
+    /// Problems resolved by any route, given the tickets resolved and the finance problems
+    /// relieved by financing (both counted elsewhere).
+    pub fn resolved(&self, tickets_resolved: u64, relieved_by_finance: u64) -> u64 {
+        tickets_resolved + self.solved_alone + self.settled_by_benefits + relieved_by_finance
+    }
+
+    /// Problems open tonight, from the conservation of problems.
+    pub fn open(&self, resolved: u64) -> u64 {
+        (self.open_at_start + self.arisen).saturating_sub(resolved + self.closed_with_firms)
+    }
 }
 
 /// Totals of one day, summed in integer yuan so that the sum does not depend on the order

@@ -8,7 +8,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Demography, EntryExitSettings, Finance, FirmId, FirmIndex, FirmLand,
+    Capabilities, Counters, Demography, EntryExitSettings, Finance, FirmId, FirmIndex, FirmLand,
     FirmTemplate, LandSettings, MarketStatus, NO_PARK, Parks, RunSeed, Survival, Tier,
     place_in_park,
 };
@@ -68,6 +68,8 @@ pub fn enter_firms(world: &mut World) {
                     without_space += 1;
                 }
             }
+            // The problems an entrant starts with arise with it.
+            world.resource_mut::<Counters>().problems.arisen += u64::from(state.open_problems());
             let entity = world
                 .spawn((
                     FirmId(id),

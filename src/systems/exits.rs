@@ -161,12 +161,15 @@ pub fn close_exited_firms(world: &mut World) {
             counts.covered -= u64::from(caps.stage >= DigitalStage::Transforming);
         }
         let mut e = world.entity_mut(entity);
+        let mut closed = 0;
         if let Some(mut state) = e.get_mut::<FirmState>() {
             // Its problems close with it; its tickets were withdrawn above.
+            closed = state.open_problems();
             state.latent = Default::default();
             state.ticketed = Default::default();
         }
         e.insert(Exited);
+        world.resource_mut::<Counters>().problems.closed_with_firms += u64::from(closed);
     }
     let mut demography = world.resource_mut::<Demography>();
     demography.exited += exiting.len() as u64;

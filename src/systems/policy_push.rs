@@ -7,7 +7,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Category, Clock, Demography, Exited, FirmIndex, FirmState, Ledger, MarketSettings,
+    Category, Clock, Counters, Demography, Exited, FirmIndex, FirmState, Ledger, MarketSettings,
     MarketStatus, PolicyPushState, Programme, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng};
@@ -23,6 +23,7 @@ pub fn push_policies(
     index: Res<FirmIndex>,
     mut push: ResMut<PolicyPushState>,
     mut ledger: ResMut<Ledger>,
+    mut counters: ResMut<Counters>,
     mut firms: Query<(&mut MarketStatus, &mut FirmState), Without<Exited>>,
 ) {
     let push = &mut *push;
@@ -70,8 +71,8 @@ pub fn push_policies(
             push.taken_up += 1;
             push.taken_up_total += 1;
             ledger.book(Programme::PolicyBenefits, settings.benefit);
-            if settle < settings.settle_chance {
-                settle_one(&mut state);
+            if settle < settings.settle_chance && settle_one(&mut state) {
+                counters.problems.settled_by_benefits += 1;
             }
         }
     }
@@ -82,12 +83,14 @@ pub fn push_policies(
 
 /// The benefit eases one cost problem the firm has not reported, or else a finance problem.
 /// Ticketed problems are left to their department, so the ticket pipeline stays whole.
-fn settle_one(state: &mut FirmState) {
+/// Returns whether it settled one.
+fn settle_one(state: &mut FirmState) -> bool {
     for c in [Category::Cost, Category::Finance] {
         let slot = &mut state.latent[c.index()];
         if *slot > 0 {
             *slot -= 1;
-            return;
+            return true;
         }
     }
+    false
 }

@@ -4,19 +4,21 @@ use bevy_ecs::prelude::*;
 
 use super::chunks::{Stepping, for_chunks};
 use crate::model::{
-    CATEGORIES, Clock, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
+    CATEGORIES, Clock, Counters, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem
 // solved by the firm itself (each open latent problem has the same daily chance). Iterates
 // table slices without change ticks, in chunks on rayon's pool for large cities
-// (`super::chunks`); each firm's draws come from its own stream, so chunks are independent.
+// (`super::chunks`); each firm's draws come from its own stream, so chunks are independent,
+// and the day's arrivals and self-solved problems are integer sums.
 pub fn arise_problems(
     clock: Res<Clock>,
     seed: Res<RunSeed>,
     settings: Res<ProblemSettings>,
     stepping: Res<Stepping>,
+    mut counters: ResMut<Counters>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let prefix = stream_prefix(seed.0, Purpose::Problems);
@@ -27,13 +29,29 @@ pub fn arise_problems(
     for (ids, profiles, mut states) in tables {
         let states = states.bypass_change_detection();
         let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
+            let (mut arisen, mut solved) = (0u64, 0u64);
             for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
                 let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
-                step_problems(state, profile.problem_chance, settings, &mut rng);
+                let step = step_problems(state, profile.problem_chance, settings, &mut rng);
+                arisen += u64::from(step.arisen);
+                solved += u64::from(step.solved);
             }
+            (arisen, solved)
         };
-        for_chunks(*stepping, (ids, profiles, states), &work, &|(), ()| ());
+        let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
+        let (arisen, solved) = for_chunks(*stepping, (ids, profiles, states), &work, &add);
+        counters.problems.arisen += arisen;
+        counters.problems.solved_alone += solved;
     }
+}
+
+/// What happened to one firm's problems in one day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProblemStep {
+    /// A new latent problem arose.
+    pub arisen: bool,
+    /// The firm solved one of its latent problems on its own.
+    pub solved: bool,
 }
 
 /// One firm's problem update for one day. Always draws three uniforms so the stream's use
@@ -44,7 +62,8 @@ pub fn step_problems(
     chance: f64,
     settings: &ProblemSettings,
     rng: &mut StreamRng,
-) {
+) -> ProblemStep {
+    let mut step = ProblemStep::default();
     let (arrive, category, solve) = (rng.uniform(), rng.uniform(), rng.uniform());
     if arrive < chance {
         let c = settings
@@ -52,7 +71,12 @@ pub fn step_problems(
             .iter()
             .position(|&cum| category < cum)
             .unwrap_or(CATEGORIES - 1);
-        state.latent[c] = state.latent[c].saturating_add(1);
+        // A firm with 255 open problems of one category takes no more (it never happens
+        // at calibrated rates; counting only what is added keeps the tally exact).
+        if let Some(n) = state.latent[c].checked_add(1) {
+            state.latent[c] = n;
+            step.arisen = true;
+        }
     }
     let latent: u32 = state.latent.iter().map(|&n| u32::from(n)).sum();
     if latent > 0 {
@@ -64,12 +88,14 @@ pub fn step_problems(
                 let n = u32::from(*slot);
                 if pick < n {
                     *slot -= 1;
+                    step.solved = true;
                     break;
                 }
                 pick -= n;
             }
         }
     }
+    step
 }
 
 #[cfg(test)]
