@@ -9,6 +9,7 @@
 //! (reading output folders back), `chart` (PNG and SVG charts), `compare` (paired scenario
 //! comparison), `html` (report.html), `cli`.
 
+pub mod calibrate;
 pub mod chart;
 pub mod cli;
 pub mod compare;

@@ -13,6 +13,7 @@ mod line_band;
 mod series;
 mod style;
 mod tornado;
+mod trace;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -26,6 +27,7 @@ use crate::output::write_atomic;
 
 pub use folder::{comparison_charts, run_charts, sweep_charts};
 pub use style::kpi_colour;
+pub use trace::Trace;
 
 /// Pixel size of every chart: readable on a laptop screen and in a report.
 pub const WIDTH: u32 = 1200;
@@ -71,6 +73,7 @@ pub enum Kind {
     LineBand(line_band::LineBand),
     Tornado(tornado::Tornado),
     Bars(bars::Bars),
+    Trace(trace::Trace),
 }
 
 /// A drawn chart: its SVG text (for the report) and the files written.
@@ -109,6 +112,7 @@ impl Chart {
             Kind::LineBand(c) => c.draw(root, &self.title),
             Kind::Tornado(c) => c.draw(root, &self.title),
             Kind::Bars(c) => c.draw(root, &self.title),
+            Kind::Trace(c) => c.draw(root, &self.title),
         }?;
         root.present().map_err(fail)
     }
