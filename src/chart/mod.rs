@@ -9,6 +9,7 @@ mod bars;
 mod folder;
 mod gap;
 mod heatmap;
+mod indices;
 mod line_band;
 mod series;
 mod style;
@@ -27,6 +28,7 @@ use crate::output::write_atomic;
 
 pub use folder::{comparison_charts, run_charts, sweep_charts};
 pub use style::kpi_colour;
+pub use indices::{INDEX_KPIS, sensitivity_charts};
 pub use trace::Trace;
 
 /// Pixel size of every chart: readable on a laptop screen and in a report.
@@ -74,6 +76,7 @@ pub enum Kind {
     Tornado(tornado::Tornado),
     Bars(bars::Bars),
     Trace(trace::Trace),
+    Indices(indices::Indices),
 }
 
 /// A drawn chart: its SVG text (for the report) and the files written.
@@ -113,6 +116,7 @@ impl Chart {
             Kind::Tornado(c) => c.draw(root, &self.title),
             Kind::Bars(c) => c.draw(root, &self.title),
             Kind::Trace(c) => c.draw(root, &self.title),
+            Kind::Indices(c) => c.draw(root, &self.title),
         }?;
         root.present().map_err(fail)
     }
