@@ -156,12 +156,14 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
     ] {
         assert!(read(&a, name) == read(&b, name), "{name} differs");
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(&read(&a, "calibration.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&read(&a, "calibration.json")).unwrap();
     // Every figure is back within 2 % (the tolerance is 5 %).
     for row in json["fit"].as_array().unwrap() {
         assert_eq!(row["within_tolerance"], "yes", "{row}");
-        assert!(row["relative_error"].as_f64().unwrap().abs() < 0.02, "{row}");
+        assert!(
+            row["relative_error"].as_f64().unwrap().abs() < 0.02,
+            "{row}"
+        );
     }
     // The parameters come back close to the truth from 20–30 % away.
     let fitted: Vec<f64> = json["parameters"]
@@ -172,7 +174,10 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
         .collect();
     let truth = [TRUE_ARRIVALS, TRUE_COVERAGE, TRUE_REVISITS];
     for (f, t) in fitted.iter().zip(truth) {
-        assert!((f - t).abs() / t < 0.08, "fitted {fitted:?}, truth {truth:?}");
+        assert!(
+            (f - t).abs() / t < 0.08,
+            "fitted {fitted:?}, truth {truth:?}"
+        );
     }
     assert!(json["fitted_objective"].as_f64() < json["start_objective"].as_f64());
     // The trace's best objective never rises, and the chart was drawn.
@@ -182,7 +187,10 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
         .skip(1)
         .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
         .collect();
-    assert!(best.len() > 5 && best.windows(2).all(|w| w[1] <= w[0]), "{trace}");
+    assert!(
+        best.len() > 5 && best.windows(2).all(|w| w[1] <= w[0]),
+        "{trace}"
+    );
     // calibrated.toml is a scenario that validates and runs, with the fitted values in it.
     let calibrated = a.join("calibrated.toml");
     reformsim()

@@ -42,8 +42,8 @@ pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
     if !path.is_file() {
         return Ok(Vec::new());
     }
-    let mut reader = csv::Reader::from_path(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
     // kpi column → lever → index → whisker, in first-seen order.
     let mut table: Vec<(String, Vec<(String, Vec<(String, Whisker)>)>)> = Vec::new();
     for record in reader.records() {
@@ -107,10 +107,7 @@ pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
                     .map_or(f64::NEG_INFINITY, |w| w.estimate)
             };
             rows.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
-            let name = format!(
-                "indices_{}",
-                kpi.replace(['@', '-'], "_")
-            );
+            let name = format!("indices_{}", kpi.replace(['@', '-'], "_"));
             Chart {
                 name,
                 title: format!("Which levers move {kpi}"),

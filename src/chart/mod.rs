@@ -27,8 +27,8 @@ use rayon::prelude::*;
 use crate::output::write_atomic;
 
 pub use folder::{comparison_charts, run_charts, sweep_charts};
-pub use style::kpi_colour;
 pub use indices::{INDEX_KPIS, sensitivity_charts};
+pub use style::kpi_colour;
 pub use trace::Trace;
 
 /// Pixel size of every chart: readable on a laptop screen and in a report.

@@ -54,29 +54,42 @@ pub fn feasibility(sweep: &SweepFolder) -> Vec<FeasibilityRow> {
         .iter()
         .position(|h| h.ends_with("_mean"))
         .unwrap_or(sweep.header.len());
-    let levers: Vec<String> = sweep.header[2.min(first_kpi)..first_kpi].to_vec();
-    let mut out = Vec::new();
-    for target in sweep.targets() {
-        let Some(p) = sweep.numbers(&format!("p_met_{target}")) else {
-            continue;
-        };
-        let defined: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_finite()).collect();
-        if defined.is_empty() {
-            continue;
-        }
-        let reliable: Vec<usize> = defined
-            .iter()
-            .copied()
-            .filter(|&i| p[i] >= RELIABLE)
-            .collect();
-        let n = defined.len() as f64;
-        let p_met = defined.iter().map(|&i| p[i]).sum::<f64>() / n;
-        for lever in &levers {
-            let values = sweep.numbers(lever).unwrap_or_default();
-            let (explored_min, explored_max) = range(defined.iter().map(|&i| values[i]));
-            let (reliable_min, reliable_max) = range(reliable.iter().map(|&i| values[i]));
-            out.push(FeasibilityRow {
-                target: target.clone(),
+    let levers: Vec<(String, Vec<f64>)> = sweep.header[2.min(first_kpi)..first_kpi]
+        .iter()
+        .map(|l| (l.clone(), sweep.numbers(l).unwrap_or_default()))
+        .collect();
+    sweep
+        .targets()
+        .into_iter()
+        .filter_map(|t| {
+            let p = sweep.numbers(&format!("p_met_{t}"))?;
+            Some(target_rows(&t, &levers, &p))
+        })
+        .flatten()
+        .collect()
+}
+
+/// One target's rows, from each lever's value and P(met) at every point (NaN: undefined).
+pub fn target_rows(target: &str, levers: &[(String, Vec<f64>)], p: &[f64]) -> Vec<FeasibilityRow> {
+    let defined: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_finite()).collect();
+    if defined.is_empty() {
+        return Vec::new();
+    }
+    let reliable: Vec<usize> = defined
+        .iter()
+        .copied()
+        .filter(|&i| p[i] >= RELIABLE)
+        .collect();
+    let n = defined.len() as f64;
+    let p_met = defined.iter().map(|&i| p[i]).sum::<f64>() / n;
+    let at = |values: &[f64], i: usize| values.get(i).copied().unwrap_or(f64::NAN);
+    levers
+        .iter()
+        .map(|(lever, values)| {
+            let (explored_min, explored_max) = range(defined.iter().map(|&i| at(values, i)));
+            let (reliable_min, reliable_max) = range(reliable.iter().map(|&i| at(values, i)));
+            FeasibilityRow {
+                target: target.to_owned(),
                 points: defined.len(),
                 p_met,
                 share_reliable: reliable.len() as f64 / n,
@@ -85,10 +98,9 @@ pub fn feasibility(sweep: &SweepFolder) -> Vec<FeasibilityRow> {
                 explored_max,
                 reliable_min,
                 reliable_max,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 pub fn feasibility_csv(rows: &[FeasibilityRow]) -> anyhow::Result<Vec<u8>> {
@@ -128,4 +140,63 @@ pub fn feasibility_text(rows: &[FeasibilityRow]) -> String {
         ]);
     }
     crate::report::table(&table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reliable_range_is_where_the_target_is_met_in_at_least_80_percent() {
+        // Ten points: the target is met reliably from x = 6 on, half the time at x = 5, never
+        // below; y does not matter.
+        let x: Vec<f64> = (0..10).map(f64::from).collect();
+        let y: Vec<f64> = (0..10).map(|i| f64::from((i * 7) % 10)).collect();
+        let p: Vec<f64> = x
+            .iter()
+            .map(|&v| {
+                if v >= 6.0 {
+                    0.9
+                } else if v == 5.0 {
+                    0.5
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let rows = target_rows("T", &[("x".into(), x), ("y".into(), y)], &p);
+        assert_eq!(rows.len(), 2);
+        assert!((rows[0].p_met - (4.0 * 0.9 + 0.5) / 10.0).abs() < 1e-12);
+        assert!((rows[0].share_reliable - 0.4).abs() < 1e-12);
+        assert_eq!(
+            (rows[0].reliable_min, rows[0].reliable_max),
+            (Some(6.0), Some(9.0))
+        );
+        assert_eq!(
+            (rows[0].explored_min, rows[0].explored_max),
+            (Some(0.0), Some(9.0))
+        );
+        // y at x = 6..9 is 2, 9, 6, 3: spread over its range, so it does not decide the target.
+        assert_eq!(
+            (rows[1].reliable_min, rows[1].reliable_max),
+            (Some(2.0), Some(9.0))
+        );
+    }
+
+    #[test]
+    fn a_target_never_met_has_no_reliable_range_and_undefined_points_are_left_out() {
+        let rows = target_rows(
+            "T",
+            &[("x".into(), vec![1.0, 2.0, 3.0])],
+            &[0.0, f64::NAN, 0.5],
+        );
+        assert_eq!(rows[0].points, 2);
+        assert_eq!(rows[0].reliable_min, None);
+        assert!((rows[0].p_met - 0.25).abs() < 1e-12);
+        assert_eq!(
+            (rows[0].explored_min, rows[0].explored_max),
+            (Some(1.0), Some(3.0))
+        );
+        assert!(target_rows("T", &[], &[f64::NAN]).is_empty());
+    }
 }
