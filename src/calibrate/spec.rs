@@ -395,13 +395,13 @@ fn resolve_figures(
     out
 }
 
+/// Problems with fields of one parameter: (field, message).
+type FieldErrors = Vec<(&'static str, String)>;
+
 /// Checks one parameter: its key names a number of the base scenario, its bounds are a
 /// finite range, both ends (and the start) give a valid scenario. Returns the key's segments
 /// and the start value.
-fn check_parameter(
-    p: &Parameter,
-    tree: &Value,
-) -> Result<(Vec<Segment>, f64), Vec<(&'static str, String)>> {
+fn check_parameter(p: &Parameter, tree: &Value) -> Result<(Vec<Segment>, f64), FieldErrors> {
     let segments = keypath::parse(&p.key).map_err(|m| vec![("key", m)])?;
     let mut probe = tree.clone();
     let current = match keypath::slot(&mut probe, &segments) {

@@ -35,6 +35,9 @@ pub struct Indices {
     pub levers: Vec<(String, Vec<Option<Whisker>>)>,
 }
 
+/// A lever's indices by name, as read from `sensitivity.csv`.
+type LeverIndices = (String, Vec<(String, Whisker)>);
+
 /// The charts of a sensitivity folder's index table, for the KPIs of `INDEX_KPIS` at every
 /// date the table has them. Empty when the folder has no `sensitivity.csv`.
 pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
@@ -45,7 +48,7 @@ pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
     let mut reader =
         csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
     // kpi column → lever → index → whisker, in first-seen order.
-    let mut table: Vec<(String, Vec<(String, Vec<(String, Whisker)>)>)> = Vec::new();
+    let mut table: Vec<(String, Vec<LeverIndices>)> = Vec::new();
     for record in reader.records() {
         let r = record.with_context(|| format!("cannot read {}", path.display()))?;
         if r.len() < 6 || r[2] == *"sigma" {
