@@ -157,15 +157,16 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
         assert!(read(&a, name) == read(&b, name), "{name} differs");
     }
     let json: serde_json::Value = serde_json::from_slice(&read(&a, "calibration.json")).unwrap();
-    // Every figure is back within 2 % (the tolerance is 5 %).
+    // Every figure is back within 1 % (the tolerance is 5 %; the data are the model's own,
+    // so an exact fit exists).
     for row in json["fit"].as_array().unwrap() {
         assert_eq!(row["within_tolerance"], "yes", "{row}");
         assert!(
-            row["relative_error"].as_f64().unwrap().abs() < 0.02,
+            row["relative_error"].as_f64().unwrap().abs() < 0.01,
             "{row}"
         );
     }
-    // The parameters come back close to the truth from 20–30 % away.
+    // The parameters come back within 2 % of the truth from 20–30 % away.
     let fitted: Vec<f64> = json["parameters"]
         .as_array()
         .unwrap()
@@ -175,7 +176,7 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
     let truth = [TRUE_ARRIVALS, TRUE_COVERAGE, TRUE_REVISITS];
     for (f, t) in fitted.iter().zip(truth) {
         assert!(
-            (f - t).abs() / t < 0.08,
+            (f - t).abs() / t < 0.02,
             "fitted {fitted:?}, truth {truth:?}"
         );
     }
