@@ -7,8 +7,10 @@
 //! `output` (files written whole or not at all), `memory` (refusing work too large for the
 //! machine), `sweep` (batches of runs), `sensitivity` (Sobol and Morris indices), `folders`
 //! (reading output folders back), `chart` (PNG and SVG charts), `compare` (paired scenario
-//! comparison), `html` (report.html), `cli`.
+//! comparison), `html` (report.html), `calibrate` (fitting parameters to observed figures),
+//! `cli`.
 
+pub mod calibrate;
 pub mod chart;
 pub mod cli;
 pub mod compare;

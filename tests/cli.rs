@@ -134,6 +134,7 @@ fn every_shipped_toml_file_validates() {
         "scenarios",
         "scenarios/sweeps",
         "scenarios/sensitivity",
+        "scenarios/calibration",
         "seeds",
         "tests/data",
     ] {

@@ -24,6 +24,7 @@ fn shipped() -> Vec<(PathBuf, String)> {
         "scenarios",
         "scenarios/sweeps",
         "scenarios/sensitivity",
+        "scenarios/calibration",
         "seeds",
         "tests/data",
     ] {
@@ -77,7 +78,13 @@ fn load_as(original: &Path, bytes: &[u8]) -> Result<Option<Scenario>, (PathBuf, 
     };
     let is_sweep = in_dir("sweeps")
         || std::fs::read_to_string(original).is_ok_and(|t| t.contains("\n[sweep]\n"));
-    let result = if is_sweep {
+    let is_calibration = original
+        .parent()
+        .is_some_and(|p| p.ends_with("calibration"))
+        || std::fs::read_to_string(original).is_ok_and(|t| t.contains("\n[calibration]\n"));
+    let result = if is_calibration {
+        reformsim::calibrate::load(&path).map(|_| None)
+    } else if is_sweep {
         reformsim::sweep::load(&path).map(|_| None)
     } else if in_dir("seeds") {
         reformsim::seeds::load(&path).map(|_| None)
@@ -223,9 +230,14 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_and_errors_name_the_file(
         bytes in proptest::collection::vec(any::<u8>(), 0..512),
-        kind in 0usize..3,
+        kind in 0usize..4,
     ) {
-        let original = ["scenarios/x.toml", "seeds/x.toml", "scenarios/sweeps/x.toml"][kind];
+        let original = [
+            "scenarios/x.toml",
+            "seeds/x.toml",
+            "scenarios/sweeps/x.toml",
+            "scenarios/calibration/x.toml",
+        ][kind];
         if let Err((path, errors)) = load_as(Path::new(original), &bytes) {
             check_errors(&path, &errors)?;
         }

@@ -112,3 +112,100 @@ fn sensitivity_refuses_a_design_it_cannot_analyse() {
         .code(1)
         .stderr(predicates::str::contains("sweep.design"));
 }
+
+#[test]
+fn feasibility_and_index_charts_follow_the_points_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("tests/data/small-sensitivity.toml"))
+        .unwrap()
+        .replace(
+            "\"small-city.toml\"",
+            &format!("{:?}", common::root().join("tests/data/small-city.toml")),
+        )
+        .replace("design = \"saltelli\"", "design = \"morris\"");
+    let file = tmp.path().join("small-morris.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    reformsim()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--resamples", "50", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Target feasibility"));
+    // Every p_met_ column of points.csv gives one row per lever, by the documented rule.
+    let mut points = csv::Reader::from_path(out.join("points.csv")).unwrap();
+    let header: Vec<String> = points
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<Vec<String>> = points
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let num = |r: &Vec<String>, c: usize| r[c].parse::<f64>().unwrap_or(f64::NAN);
+    let levers = [
+        "levers.campaign.visits_per_day.other",
+        "levers.triage.delay_days",
+    ];
+    let targets: Vec<&str> = header
+        .iter()
+        .filter_map(|h| h.strip_prefix("p_met_"))
+        .collect();
+    assert!(!targets.is_empty(), "no target in {header:?}");
+    let mut feas = csv::Reader::from_path(out.join("feasibility.csv")).unwrap();
+    let got: Vec<csv::StringRecord> = feas.records().map(Result::unwrap).collect();
+    assert_eq!(got.len(), targets.len() * levers.len());
+    for (i, t) in targets.iter().enumerate() {
+        let p = col(&format!("p_met_{t}"));
+        let reliable: Vec<&Vec<String>> = rows.iter().filter(|r| num(r, p) >= 0.8).collect();
+        let mean = rows.iter().map(|r| num(r, p)).sum::<f64>() / rows.len() as f64;
+        for (j, lever) in levers.iter().enumerate() {
+            let r = &got[i * levers.len() + j];
+            assert_eq!((&r[0], &r[4]), (*t, *lever));
+            assert!((r[2].parse::<f64>().unwrap() - mean).abs() < 1e-9, "{r:?}");
+            let share = reliable.len() as f64 / rows.len() as f64;
+            assert!((r[3].parse::<f64>().unwrap() - share).abs() < 1e-9, "{r:?}");
+            let c = col(lever);
+            let lo = reliable
+                .iter()
+                .map(|x| num(x, c))
+                .fold(f64::INFINITY, f64::min);
+            let hi = reliable
+                .iter()
+                .map(|x| num(x, c))
+                .fold(f64::NEG_INFINITY, f64::max);
+            if reliable.is_empty() {
+                assert_eq!((&r[7], &r[8]), ("", ""), "{r:?}");
+            } else {
+                assert_eq!(r[7].parse::<f64>().unwrap(), lo, "{r:?}");
+                assert_eq!(r[8].parse::<f64>().unwrap(), hi, "{r:?}");
+            }
+        }
+    }
+    // The index bar charts of the KPIs planners ask about (here the resolution rate; growth is
+    // undefined in a city that starts in June), drawn by sensitivity and redrawn by chart.
+    let chart = out.join("charts/indices_resolution_rate_2024_11_13.svg");
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(
+        svg.contains("levers.triage.delay_days"),
+        "lever labels missing"
+    );
+    std::fs::remove_file(&chart).unwrap();
+    reformsim()
+        .arg("chart")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(chart.is_file());
+    assert!(
+        std::fs::read_to_string(out.join("report.html"))
+            .unwrap()
+            .contains("indices_resolution_rate")
+    );
+}

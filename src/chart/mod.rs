@@ -9,10 +9,12 @@ mod bars;
 mod folder;
 mod gap;
 mod heatmap;
+mod indices;
 mod line_band;
 mod series;
 mod style;
 mod tornado;
+mod trace;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -25,7 +27,9 @@ use rayon::prelude::*;
 use crate::output::write_atomic;
 
 pub use folder::{comparison_charts, run_charts, sweep_charts};
+pub use indices::{INDEX_KPIS, sensitivity_charts};
 pub use style::kpi_colour;
+pub use trace::Trace;
 
 /// Pixel size of every chart: readable on a laptop screen and in a report.
 pub const WIDTH: u32 = 1200;
@@ -71,6 +75,8 @@ pub enum Kind {
     LineBand(line_band::LineBand),
     Tornado(tornado::Tornado),
     Bars(bars::Bars),
+    Trace(trace::Trace),
+    Indices(indices::Indices),
 }
 
 /// A drawn chart: its SVG text (for the report) and the files written.
@@ -110,6 +116,8 @@ impl Chart {
             Kind::LineBand(c) => c.draw(root, &self.title),
             Kind::Tornado(c) => c.draw(root, &self.title),
             Kind::Bars(c) => c.draw(root, &self.title),
+            Kind::Trace(c) => c.draw(root, &self.title),
+            Kind::Indices(c) => c.draw(root, &self.title),
         }?;
         root.present().map_err(fail)
     }

@@ -63,7 +63,10 @@ pub fn draw_folder(dir: &Path, format: Format) -> anyhow::Result<Drawn> {
         }
         FolderKind::Sweep => {
             let sweep = SweepFolder::load(dir)?;
-            let drawn = chart::write_charts(dir, &chart::sweep_charts(&sweep), format)?;
+            // A sensitivity folder is a sweep folder with sensitivity.csv: its index charts too.
+            let mut charts = chart::sweep_charts(&sweep);
+            charts.extend(chart::sensitivity_charts(dir)?);
+            let drawn = chart::write_charts(dir, &charts, format)?;
             let html = crate::html::sweep_report(&sweep, &drawn);
             (drawn, html)
         }

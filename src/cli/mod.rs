@@ -3,6 +3,7 @@
 //! 2 usage error). Nothing here panics on user input.
 
 mod bench;
+mod calibrate;
 mod chart;
 mod compare;
 mod run;
@@ -58,6 +59,9 @@ enum Command {
     Chart(chart::ChartArgs),
     /// Compare run folders against the first: paired effects, targets, cost per unit.
     Compare(compare::CompareArgs),
+    /// Fit scenario parameters to the briefing's observed figures (Nelder–Mead over
+    /// replicates sharing seeds); writes the calibrated scenario, fit.csv and trace.csv.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Why a command failed.
@@ -90,6 +94,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Bench(args) => bench::bench(args),
         Command::Chart(args) => chart::chart(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Schema => {
             print!("{}", crate::scenario::json_schema());
             Ok(())

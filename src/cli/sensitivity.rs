@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::CliError;
 use super::sweep::{SweepArgs, out_dir};
 use crate::output::write_atomic;
-use crate::sensitivity::{Interval, morris, saltelli};
+use crate::sensitivity::{Interval, feasibility, morris, saltelli};
 use crate::sweep::{self, Design};
 
 #[derive(Args, Debug)]
@@ -121,12 +121,36 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_vec_pretty(&rows).context("cannot serialise sensitivity.json")?;
     json.push(b'\n');
     write_atomic(&out.join("sensitivity.json"), &json)?;
+    // Target feasibility over the explored points (`sensitivity::feasibility`).
+    let folder = crate::folders::SweepFolder::load(&out)?;
+    let feasible = feasibility::feasibility(&folder);
+    write_atomic(
+        &out.join("feasibility.csv"),
+        &feasibility::feasibility_csv(&feasible)?,
+    )?;
+    // Redraw the folder's charts now that sensitivity.csv is there: the index bar charts
+    // join the sweep's, and report.html shows them.
+    let drawn = if args.sweep.no_charts {
+        None
+    } else {
+        Some(super::chart::draw_folder(&out, crate::chart::Format::Both)?)
+    };
     if !args.sweep.quiet {
         print_rankings(&rows, design);
+        if !feasible.is_empty() {
+            println!(
+                "\nTarget feasibility: P(met) over the explored points, and each lever's range over the points meeting the target in ≥ {:.0} % of replicates:",
+                feasibility::RELIABLE * 100.0
+            );
+            println!("{}", feasibility::feasibility_text(&feasible));
+        }
         println!(
-            "wrote {}/{{sensitivity.csv,sensitivity.json}}",
+            "wrote {}/{{sensitivity.csv,sensitivity.json,feasibility.csv}}",
             out.display()
         );
+        if let Some(d) = &drawn {
+            super::chart::print_drawn(&out, d);
+        }
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `reformsim validate FILE...`: checks scenario, sweep and seeds files and reports every problem.
+//! `reformsim validate FILE...`: checks scenario, sweep, calibration and seeds files and reports every problem.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,8 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
         let result = Source::read(path).and_then(|source| {
             if has_key(&source, "figure") {
                 crate::seeds::load(path).map(|_| "seeds")
+            } else if has_key(&source, "calibration") {
+                crate::calibrate::load(path).map(|_| "calibration")
             } else if has_key(&source, "sweep") {
                 crate::sweep::load(path).map(|_| "sweep")
             } else {

@@ -9,6 +9,7 @@
 //! the model (where each design row becomes one scenario variant). Every random choice comes
 //! from a stream of the caller's seed (`Purpose::Sensitivity`), never from thread or order.
 
+pub mod feasibility;
 pub mod morris;
 pub mod saltelli;
 

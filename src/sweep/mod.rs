@@ -4,7 +4,7 @@
 
 mod design;
 mod execute;
-mod keypath;
+pub mod keypath;
 mod manifest;
 mod merge;
 pub mod sobol;
@@ -16,5 +16,5 @@ pub use execute::{Options, Outcome, execute};
 pub use manifest::{Manifest, Shard};
 pub use merge::merge;
 pub use sobol::Sobol;
-pub use spec::{Design, MAX_RUNS, MORRIS_LEVELS, Parameter, Sweep, load};
+pub use spec::{Design, MAX_RUNS, MORRIS_LEVELS, Parameter, Sweep, apply, load, number};
 pub use table::Columns;
