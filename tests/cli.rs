@@ -129,22 +129,7 @@ fn baseline_run_is_calibrated_on_the_default_seed() {
 
 #[test]
 fn every_shipped_toml_file_validates() {
-    let mut files = Vec::new();
-    for dir in [
-        "scenarios",
-        "scenarios/sweeps",
-        "scenarios/sensitivity",
-        "scenarios/calibration",
-        "seeds",
-        "tests/data",
-    ] {
-        for entry in std::fs::read_dir(common::root().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-    }
+    let files = common::shipped_toml_files();
     assert!(files.len() >= 3);
     reformsim().arg("validate").args(&files).assert().success();
 }

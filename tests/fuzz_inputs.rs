@@ -18,30 +18,14 @@ use reformsim::scenario::Scenario;
 /// Every shipped TOML file, with relative paths to other files made absolute so that a
 /// mutated copy in a temporary folder still finds them.
 fn shipped() -> Vec<(PathBuf, String)> {
-    let root = common::root();
-    let mut files = Vec::new();
-    for dir in [
-        "scenarios",
-        "scenarios/sweeps",
-        "scenarios/sensitivity",
-        "scenarios/calibration",
-        "seeds",
-        "tests/data",
-    ] {
-        let dir = root.join(dir);
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        entries.sort();
-        for path in entries {
+    common::shipped_toml_files()
+        .into_iter()
+        .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
             let text = absolutise(&text, path.parent().unwrap());
-            files.push((path, text));
-        }
-    }
-    files
+            (path, text)
+        })
+        .collect()
 }
 
 /// Rewrites `key = "../x.toml"` paths relative to `dir` into absolute ones.

@@ -102,30 +102,8 @@ impl Bars {
                 }))
                 .map_err(fail)?;
         }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (100.0, SegmentValue::Exact(0)),
-                    (100.0, SegmentValue::Exact(slots)),
-                ],
-                REFERENCE.stroke_width(2),
-            )))
-            .map_err(fail)?
-            .label("target (100 %)")
-            .legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x + 12, y - 8), (x + 12, y + 8)],
-                    REFERENCE.stroke_width(2),
-                )
-            });
-        chart
-            .configure_series_labels()
-            .label_font(style::label())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(fail)?;
+        style::reference_line(&mut chart, 100.0, slots, "target (100 %)".into())?;
+        style::legend_lower_right(&mut chart)?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::fail;
-use super::style::{self, MET, NOT_MET, REFERENCE};
+use super::style::{self, MET, NOT_MET};
 
 #[derive(Clone, Debug)]
 pub struct GapRow {
@@ -100,30 +100,8 @@ impl Gap {
                     }),
             )
             .map_err(fail)?;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (100.0, SegmentValue::Exact(0)),
-                    (100.0, SegmentValue::Exact(n)),
-                ],
-                REFERENCE.stroke_width(2),
-            )))
-            .map_err(fail)?
-            .label("target (100 %)")
-            .legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x + 12, y - 8), (x + 12, y + 8)],
-                    REFERENCE.stroke_width(2),
-                )
-            });
-        chart
-            .configure_series_labels()
-            .label_font(style::label())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(fail)?;
+        style::reference_line(&mut chart, 100.0, n, "target (100 %)".into())?;
+        style::legend_lower_right(&mut chart)?;
         Ok(())
     }
 }

@@ -222,14 +222,7 @@ impl Indices {
                 )
                 .map_err(fail)?;
         }
-        chart
-            .configure_series_labels()
-            .label_font(style::label())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(fail)?;
+        style::legend_lower_right(&mut chart)?;
         Ok(())
     }
 }

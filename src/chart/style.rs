@@ -1,6 +1,8 @@
 //! Colours and text sizes shared by every chart: the Okabe–Ito palette (distinguishable with
 //! the common colour-vision deficiencies), one fixed colour per KPI, and viridis for heatmaps.
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -145,6 +147,50 @@ pub fn latin(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" ,", ",")
+}
+
+/// The charts with a value axis across and one row per item down (bars, gaps, tornados,
+/// indices).
+pub type RowChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>;
+
+/// Draws the vertical reference line at `x` (a target's 100 %, a tornado's base point)
+/// across rows `0..rows`, labelled in the legend.
+pub fn reference_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut RowChart<'a, DB>,
+    x: f64,
+    rows: i32,
+    label: String,
+) -> anyhow::Result<()> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(rows))],
+            REFERENCE.stroke_width(2),
+        )))
+        .map_err(super::fail)?
+        .label(label)
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x + 12, y - 8), (x + 12, y + 8)],
+                REFERENCE.stroke_width(2),
+            )
+        });
+    Ok(())
+}
+
+/// Draws the legend, boxed, in the lower right corner where the rows' labels leave room.
+pub fn legend_lower_right<'a, DB: DrawingBackend + 'a>(
+    chart: &mut RowChart<'a, DB>,
+) -> anyhow::Result<()> {
+    chart
+        .configure_series_labels()
+        .label_font(label())
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(super::fail)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::fail;
-use super::style::{self, OKABE_ITO, REFERENCE, axis_number, padded};
+use super::style::{self, OKABE_ITO, axis_number, padded};
 
 #[derive(Clone, Debug)]
 pub struct Effect {
@@ -114,30 +114,13 @@ impl Tornado {
                 }))
                 .map_err(fail)?;
         }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (base, SegmentValue::Exact(0)),
-                    (base, SegmentValue::Exact(n)),
-                ],
-                REFERENCE.stroke_width(2),
-            )))
-            .map_err(fail)?
-            .label(format!("base point: {}", axis_number(base)))
-            .legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x + 12, y - 8), (x + 12, y + 8)],
-                    REFERENCE.stroke_width(2),
-                )
-            });
-        chart
-            .configure_series_labels()
-            .label_font(style::label())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(fail)?;
+        style::reference_line(
+            &mut chart,
+            base,
+            n,
+            format!("base point: {}", axis_number(base)),
+        )?;
+        style::legend_lower_right(&mut chart)?;
         Ok(())
     }
 }

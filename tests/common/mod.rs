@@ -56,6 +56,32 @@ pub fn defaults() -> Scenario {
     toml::from_str("[scenario]\nname = \"t\"").expect("a name is enough")
 }
 
+/// The folders of shipped TOML files: scenarios, sweeps, sensitivity and calibration
+/// files, seeds, and the test cities.
+pub const SHIPPED_TOML_DIRS: [&str; 6] = [
+    "scenarios",
+    "scenarios/sweeps",
+    "scenarios/sensitivity",
+    "scenarios/calibration",
+    "seeds",
+    "tests/data",
+];
+
+/// Every shipped TOML file (`SHIPPED_TOML_DIRS`), sorted within each folder.
+pub fn shipped_toml_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in SHIPPED_TOML_DIRS {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        entries.sort();
+        files.extend(entries);
+    }
+    files
+}
+
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
