@@ -409,7 +409,7 @@ fn compare_pairs_replicates_and_finds_the_campaign_effect() {
     let csv = std::fs::read(out.join("comparison.csv")).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFfigure,kind,kpi,"));
     let charts = check_charts(&out);
-    assert_eq!(charts, ["compare-targets"]);
+    assert_eq!(charts, ["compare-effects", "compare-targets"]);
     let html = check_report(&out, &charts);
     assert!(html.contains("levers.campaign.coverage.other"));
     render_in_chromium(&out, charts.len());

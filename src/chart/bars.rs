@@ -1,5 +1,6 @@
 //! Grouped bars for a comparison: per target, one bar per scenario (mean as % of the target,
-//! with its 90 % interval as a whisker), and the 100 % target line.
+//! with its 90 % interval as a whisker) and the 100 % target line; or per KPI and date, one
+//! bar per scenario for its paired difference to the reference, and the zero line.
 
 use anyhow::Result;
 use plotters::coord::Shift;
@@ -19,8 +20,21 @@ pub struct Bar {
 #[derive(Clone, Debug)]
 pub struct Bars {
     pub scenarios: Vec<String>,
-    /// Target labels, and per target one bar per scenario (`None`: not simulated).
+    /// Palette index of `scenarios[0]` (`style::scenario_colour`), so that a scenario keeps
+    /// its colour in a chart that leaves the reference out.
+    pub first_colour: usize,
+    /// Group labels, and per group one bar per scenario (`None`: not simulated).
     pub groups: Vec<(String, Vec<Option<Bar>>)>,
+    pub axis: BarAxis,
+}
+
+/// What the bars measure.
+#[derive(Clone, Debug)]
+pub enum BarAxis {
+    /// Targets: the mean as % of the target, against the 100 % line.
+    PercentOfTarget,
+    /// Paired differences to the reference scenario, in `unit`, against the zero line.
+    Difference { unit: String },
 }
 
 impl Bars {
@@ -33,18 +47,45 @@ impl Bars {
         // middle slot of each group, so the label sits beside its bars.
         let per = self.scenarios.len() as i32 + 1;
         let slots = (self.groups.len() as i32 * per).max(1);
-        let values = self
+        let values: Vec<f64> = self
             .groups
             .iter()
-            .flat_map(|(_, bars)| bars.iter().flatten().flat_map(|b| [b.mean, b.p95]));
-        let xmax = values.filter(|v| v.is_finite()).fold(100.0_f64, f64::max) * 1.1;
+            .flat_map(|(_, bars)| bars.iter().flatten().flat_map(|b| [b.mean, b.p05, b.p95]))
+            .filter(|v| v.is_finite())
+            .collect();
+        let (xmin, xmax, line, line_label, x_desc, y_desc, unit) = match &self.axis {
+            BarAxis::PercentOfTarget => (
+                0.0,
+                values.iter().copied().fold(100.0_f64, f64::max) * 1.1,
+                100.0,
+                "target (100 %)".to_owned(),
+                "mean over replicates as % of target (whisker: 90 % interval)".to_owned(),
+                "target",
+                "%".to_owned(),
+            ),
+            BarAxis::Difference { unit } => {
+                let (lo, hi) = style::padded(values.iter().copied(), true);
+                (
+                    lo,
+                    hi,
+                    0.0,
+                    "no difference".to_owned(),
+                    format!(
+                        "scenario − reference, mean of paired replicates ({unit}; whisker: \
+                         90 % interval)"
+                    ),
+                    "KPI and date",
+                    unit.clone(),
+                )
+            }
+        };
         let groups = &self.groups;
         let mut chart = ChartBuilder::on(root)
             .caption(title, style::title())
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(420)
-            .build_cartesian_2d(0.0..xmax, (0..slots - 1).into_segmented())
+            .build_cartesian_2d(xmin..xmax, (0..slots - 1).into_segmented())
             .map_err(fail)?;
         chart
             .configure_mesh()
@@ -56,16 +97,16 @@ impl Bars {
                     .map_or_else(String::new, |g| g.0.clone()),
                 _ => String::new(),
             })
-            .x_label_formatter(&|v| format!("{v:.0} %"))
-            .x_desc("mean over replicates as % of target (whisker: 90 % interval)")
-            .y_desc("target")
+            .x_label_formatter(&|v| format!("{} {unit}", style::axis_number(*v)))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
             .axis_desc_style(style::axis())
             .label_style(style::small())
             .light_line_style(RGBColor(238, 238, 238))
             .draw()
             .map_err(fail)?;
         for (j, name) in self.scenarios.iter().enumerate() {
-            let colour = scenario_colour(j);
+            let colour = scenario_colour(self.first_colour + j);
             let slot = |g: usize| g as i32 * per + j as i32;
             let bars: Vec<(i32, Bar)> = groups
                 .iter()
@@ -77,8 +118,8 @@ impl Bars {
                 .draw_series(bars.iter().map(|(k, b)| {
                     let mut r = Rectangle::new(
                         [
-                            (0.0, SegmentValue::Exact(*k)),
-                            (b.mean.max(0.0), SegmentValue::Exact(k + 1)),
+                            (0.0_f64.max(xmin), SegmentValue::Exact(*k)),
+                            (b.mean.max(xmin), SegmentValue::Exact(k + 1)),
                         ],
                         colour.filled(),
                     );
@@ -102,7 +143,7 @@ impl Bars {
                 }))
                 .map_err(fail)?;
         }
-        style::reference_line(&mut chart, 100.0, slots, "target (100 %)".into())?;
+        style::reference_line(&mut chart, line, slots, line_label)?;
         style::legend_lower_right(&mut chart)?;
         Ok(())
     }

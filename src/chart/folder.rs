@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::bars::{Bar, Bars};
+use super::bars::{Bar, BarAxis, Bars};
 use super::gap::{Gap, GapRow};
 use super::heatmap::Heatmap;
 use super::line_band::LineBand;
@@ -414,12 +414,59 @@ pub fn comparison_charts(c: &Comparison) -> Vec<Chart> {
             });
         }
     }
-    if groups.is_empty() {
-        return Vec::new();
+    let mut charts = Vec::new();
+    if !groups.is_empty() {
+        charts.push(Chart {
+            name: "compare-targets".into(),
+            title: "Targets by scenario: mean as % of target (%)".into(),
+            kind: Kind::Bars(Bars {
+                scenarios: scenarios.clone(),
+                first_colour: 0,
+                groups,
+                axis: BarAxis::PercentOfTarget,
+            }),
+        });
     }
-    vec![Chart {
-        name: "compare-targets".into(),
-        title: "Targets by scenario: mean as % of target (%)".into(),
-        kind: Kind::Bars(Bars { scenarios, groups }),
-    }]
+    charts.extend(effect_chart(c, &scenarios));
+    charts
+}
+
+/// The paired effects in percentage points (problems resolved, growth) of every scenario
+/// against the reference, per KPI and effect date, leaving out dates where nothing differs.
+fn effect_chart(c: &Comparison, scenarios: &[String]) -> Option<Chart> {
+    let others = scenarios.get(1..)?.to_vec();
+    let mut groups: Vec<(String, Vec<Option<Bar>>)> = Vec::new();
+    let mut index: BTreeMap<(String, Date), usize> = BTreeMap::new();
+    let rows = c
+        .rows
+        .iter()
+        .filter(|r| r.kind == "effect" && r.unit == "%");
+    for r in rows {
+        let (Some(mean), Some(p05), Some(p95)) = (r.diff_mean, r.diff_p05, r.diff_p95) else {
+            continue;
+        };
+        if mean == 0.0 && p05 == 0.0 && p95 == 0.0 {
+            continue; // before the scenarios part ways
+        }
+        let g = *index.entry((r.kpi.clone(), r.date)).or_insert_with(|| {
+            groups.push((
+                shorten(&format!("{} {}", r.kpi, r.date), 44),
+                vec![None; others.len()],
+            ));
+            groups.len() - 1
+        });
+        if let Some(j) = others.iter().position(|s| *s == r.scenario) {
+            groups[g].1[j] = Some(Bar { mean, p05, p95 });
+        }
+    }
+    (!groups.is_empty()).then(|| Chart {
+        name: "compare-effects".into(),
+        title: "Effects against the reference: problems resolved and growth (pp)".into(),
+        kind: Kind::Bars(Bars {
+            scenarios: others,
+            first_colour: 1,
+            groups,
+            axis: BarAxis::Difference { unit: "pp".into() },
+        }),
+    })
 }
