@@ -235,16 +235,12 @@ pub fn load(path: &Path) -> Result<Calibration, InputErrors> {
             ));
         }
     }
-    let scenario_path = path.parent().unwrap_or(Path::new(".")).join(&h.scenario);
-    if !scenario_path.is_file() {
-        problems.push(Problem::new(
-            "calibration.scenario",
-            format!(
-                "the scenario {} does not exist (paths are relative to the calibration file's folder)",
-                scenario_path.display()
-            ),
-        ));
-    }
+    let scenario_path = crate::scenario::base_scenario_path(
+        path,
+        &h.scenario,
+        "calibration.scenario",
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(source.place(problems));
     }

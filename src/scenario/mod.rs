@@ -87,6 +87,29 @@ pub(crate) fn referenced(
     InputErrors(errors)
 }
 
+/// The base scenario a sweep or calibration file names at `key` (`"sweep.scenario"`,
+/// `"calibration.scenario"`), as a path relative to the folder of `file`; a problem is added
+/// if there is no such file, so that it is reported with the file's other problems.
+pub(crate) fn base_scenario_path(
+    file: &Path,
+    named: &Path,
+    key: &str,
+    problems: &mut Vec<crate::input::Problem>,
+) -> std::path::PathBuf {
+    let path = file.parent().unwrap_or(Path::new(".")).join(named);
+    if !path.is_file() {
+        let kind = key.split('.').next().unwrap_or("referring");
+        problems.push(crate::input::Problem::new(
+            key,
+            format!(
+                "the scenario {} does not exist (paths are relative to the {kind} file's folder)",
+                path.display()
+            ),
+        ));
+    }
+    path
+}
+
 /// Hex SHA-256 of some bytes.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
