@@ -215,9 +215,9 @@ impl Day<'_> {
             let ticketed = &c.ticketed[i];
 
             // Problems arise, and the firm may solve one latent problem itself.
-            let mut rng = StreamRng::from_prefix(self.problems_prefix, id, self.day);
-            let (arrive, category, solve) = (rng.uniform(), rng.uniform(), rng.uniform());
-            if arrive < c.problem_chance[i] {
+            let rng = StreamRng::from_prefix(self.problems_prefix, id, self.day);
+            if rng.uniform_nth(0) < c.problem_chance[i] {
+                let category = rng.uniform_nth(1);
                 let k = ps
                     .category_cumulative
                     .iter()
@@ -229,7 +229,12 @@ impl Day<'_> {
                 }
             }
             let open_latent: u32 = latent.iter().map(|&n| u32::from(n)).sum();
-            if open_latent > 0 && solve < ps.self_resolve_chance * f64::from(open_latent) {
+            let solve = if open_latent > 0 {
+                rng.uniform_nth(2)
+            } else {
+                1.0
+            };
+            if solve < ps.self_resolve_chance * f64::from(open_latent) {
                 let mut pick = (solve / ps.self_resolve_chance) as u32;
                 for slot in latent.iter_mut() {
                     if pick < u32::from(*slot) {

@@ -121,33 +121,43 @@ impl Steps {
     }
 }
 
-/// One above-scale firm's day: at most one step on each track.
+/// One above-scale firm's day: at most one step on each track. Draw 0 of the firm's stream
+/// is for the digital stage, draw 1 for the R&D institution and draw 2 for green
+/// recognition; a track already at its end makes no draw (`StreamRng::uniform_nth`), so
+/// firms that have done everything cost no hashing.
 #[inline]
 fn step_innovation(
     caps: &mut Capabilities,
     state: &mut FirmState,
     settings: &InnovationSettings,
-    mut rng: StreamRng,
+    rng: StreamRng,
     steps: &mut Steps,
 ) {
-    let (u_stage, u_rd, u_green) = (rng.uniform(), rng.uniform(), rng.uniform());
     let before = (caps.stage, caps.rd_institution);
-    match caps.stage {
-        DigitalStage::None if u_stage < settings.diagnosis_chance => {
-            caps.stage = DigitalStage::Transforming;
-            steps.diagnoses += 1;
+    let stage_chance = match caps.stage {
+        DigitalStage::None => settings.diagnosis_chance,
+        DigitalStage::Transforming => settings.workshop_chance,
+        DigitalStage::Workshop => settings.smart_factory_chance,
+        DigitalStage::SmartFactory => 0.0,
+    };
+    if caps.stage != DigitalStage::SmartFactory && rng.uniform_nth(0) < stage_chance {
+        match caps.stage {
+            DigitalStage::None => {
+                caps.stage = DigitalStage::Transforming;
+                steps.diagnoses += 1;
+            }
+            DigitalStage::Transforming => {
+                caps.stage = DigitalStage::Workshop;
+                steps.workshops += 1;
+            }
+            DigitalStage::Workshop => {
+                caps.stage = DigitalStage::SmartFactory;
+                steps.smart_factories += 1;
+            }
+            DigitalStage::SmartFactory => {}
         }
-        DigitalStage::Transforming if u_stage < settings.workshop_chance => {
-            caps.stage = DigitalStage::Workshop;
-            steps.workshops += 1;
-        }
-        DigitalStage::Workshop if u_stage < settings.smart_factory_chance => {
-            caps.stage = DigitalStage::SmartFactory;
-            steps.smart_factories += 1;
-        }
-        _ => {}
     }
-    if !caps.rd_institution && u_rd < settings.rd_chance {
+    if !caps.rd_institution && rng.uniform_nth(1) < settings.rd_chance {
         caps.rd_institution = true;
         steps.rd_institutions += 1;
     }
@@ -157,7 +167,7 @@ fn step_innovation(
     } else {
         settings.green_chance / 4.0
     };
-    if !caps.green && u_green < green_chance {
+    if !caps.green && rng.uniform_nth(2) < green_chance {
         caps.green = true;
         steps.green_units += 1;
     }

@@ -31,8 +31,8 @@ pub fn arise_problems(
         let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
             let (mut arisen, mut solved) = (0u64, 0u64);
             for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
-                let mut rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
-                let step = step_problems(state, profile.problem_chance, settings, &mut rng);
+                let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+                let step = step_problems(state, profile.problem_chance, settings, &rng);
                 arisen += u64::from(step.arisen);
                 solved += u64::from(step.solved);
             }
@@ -54,18 +54,20 @@ pub struct ProblemStep {
     pub solved: bool,
 }
 
-/// One firm's problem update for one day. Always draws three uniforms so the stream's use
-/// does not depend on the firm's state.
+/// One firm's problem update for one day, from a fresh stream: draw 0 decides whether a
+/// problem arises, draw 1 its category and draw 2 whether a latent problem is solved. A draw
+/// is made only when it is needed (`StreamRng::uniform_nth`): most firms have no new problem
+/// and nothing latent, and skip the hashing of the other two.
 #[inline]
 pub fn step_problems(
     state: &mut FirmState,
     chance: f64,
     settings: &ProblemSettings,
-    rng: &mut StreamRng,
+    rng: &StreamRng,
 ) -> ProblemStep {
     let mut step = ProblemStep::default();
-    let (arrive, category, solve) = (rng.uniform(), rng.uniform(), rng.uniform());
-    if arrive < chance {
+    if rng.uniform_nth(0) < chance {
+        let category = rng.uniform_nth(1);
         let c = settings
             .category_cumulative
             .iter()
@@ -81,6 +83,7 @@ pub fn step_problems(
     let latent: u32 = state.latent.iter().map(|&n| u32::from(n)).sum();
     if latent > 0 {
         let p = settings.self_resolve_chance;
+        let solve = rng.uniform_nth(2);
         if solve < p * f64::from(latent) {
             // `solve / p` is uniform over [0, latent): it picks which problem is solved.
             let mut pick = (solve / p) as u32;
@@ -118,8 +121,8 @@ mod tests {
         for firm in 0..firms {
             let mut state = FirmState::default();
             for day in 0..2_000 {
-                let mut rng = StreamRng::new(1, Purpose::Problems, firm, day);
-                step_problems(&mut state, 0.01, &s, &mut rng);
+                let rng = StreamRng::new(1, Purpose::Problems, firm, day);
+                step_problems(&mut state, 0.01, &s, &rng);
             }
             total += u64::from(state.open_problems());
         }
@@ -136,8 +139,8 @@ mod tests {
         };
         let mut last = state.open_problems();
         for day in 0..3_000 {
-            let mut rng = StreamRng::new(9, Purpose::Problems, 0, day);
-            step_problems(&mut state, 0.0, &s, &mut rng);
+            let rng = StreamRng::new(9, Purpose::Problems, 0, day);
+            step_problems(&mut state, 0.0, &s, &rng);
             assert!(state.open_problems() <= last);
             last = state.open_problems();
         }
