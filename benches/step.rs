@@ -18,7 +18,7 @@ use reformsim::model::{Clock, Demography};
 use reformsim::reference::{ReferenceCity, ReferenceSettings};
 use reformsim::scenario::{Scenario, load};
 use reformsim::systems::{
-    Stepping, advance_exit_clocks, arise_problems, produce, request_land, transform_firms,
+    Stepping, arise_problems, produce, request_land_and_run_exit_clocks, transform_firms,
 };
 
 fn baseline(firms: u32, days: u32) -> Scenario {
@@ -80,7 +80,9 @@ fn system(c: &mut Criterion) {
                     schedule.run(world);
                     timed += started.elapsed();
                     // The exit clocks would otherwise list ever more firms as closing.
-                    world.resource_mut::<Demography>().exiting.clear();
+                    let mut demography = world.resource_mut::<Demography>();
+                    demography.exiting.clear();
+                    demography.deferred_clocks.clear();
                 }
                 timed
             })
@@ -110,15 +112,9 @@ fn system(c: &mut Criterion) {
         }),
     );
     one(
-        "request_land",
+        "request_land_and_run_exit_clocks",
         alone(|s| {
-            s.add_systems(request_land);
-        }),
-    );
-    one(
-        "advance_exit_clocks",
-        alone(|s| {
-            s.add_systems(advance_exit_clocks);
+            s.add_systems(request_land_and_run_exit_clocks);
         }),
     );
     group.finish();

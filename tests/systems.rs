@@ -199,10 +199,12 @@ fn overdue_tickets_are_escalated_and_jump_the_queue() {
 // ---- parks and land ----
 
 use reformsim::model::{
-    FirmId, FirmLand, FirmProfile, LandAccounts, LandBook, LandPolicy, Parks, SupplyMode,
+    EntryExitSettings, FirmId, FirmLand, FirmProfile, LandAccounts, LandBook, LandPolicy, Parks,
+    SupplyMode, Survival,
 };
 use reformsim::systems::{
-    build_standard_factories, evaluate_land_use, grant_land, request_land, settle_land_contracts,
+    advance_deferred_exit_clocks, build_standard_factories, evaluate_land_use, grant_land,
+    request_land_and_run_exit_clocks, settle_land_contracts,
 };
 
 /// Eight firms, all holding land in one flagship park (no standard factories).
@@ -261,6 +263,51 @@ fn firm_land(world: &mut World, firm: u32) -> FirmLand {
         .unwrap()
 }
 
+fn exit_clock(world: &mut World, firm: u32) -> f64 {
+    let mut q = world.query::<(&FirmId, &Survival)>();
+    q.iter(world)
+        .find(|(id, _)| id.0 == firm)
+        .map(|(_, c)| c.hazard_left)
+        .unwrap()
+}
+
+/// The evening pass runs requests and exit clocks in one walk; a firm with a request waiting
+/// has its clock run after the grants, so a firm granted space today is no longer short of
+/// space in today's hazard (the same run as requests, grants, then clocks).
+#[test]
+fn a_firm_granted_space_today_is_not_short_of_space_in_todays_exit_hazard() {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::LongTermLease);
+    let lead =
+        world.resource::<LandPolicy>().terms[SupplyMode::LongTermLease.index()].lead_time_days;
+    at_capacity(world, 5);
+    let evening = |world: &mut World| {
+        world
+            .run_system_once(request_land_and_run_exit_clocks)
+            .unwrap();
+        world.run_system_once(grant_land).unwrap();
+        world.run_system_once(advance_deferred_exit_clocks).unwrap();
+    };
+    let start = exit_clock(world, 5);
+    evening(world);
+    assert!(firm_land(world, 5).pending, "asked for space, waits");
+    let short_day = start - exit_clock(world, 5);
+    set_day(world, lead);
+    let before = exit_clock(world, 5);
+    evening(world);
+    assert!(!firm_land(world, 5).pending, "granted today");
+    let granted_day = before - exit_clock(world, 5);
+    let mut q = world.query::<(&FirmId, &FirmProfile)>();
+    let tier = q.iter(world).find(|(id, _)| id.0 == 5).unwrap().1.tier;
+    let short = world.resource::<EntryExitSettings>().short_of_space[tier.index()];
+    assert!(short > 0.0);
+    assert!(
+        (short_day - granted_day - short).abs() < 1e-12,
+        "{short_day} - {granted_day} is not {short}"
+    );
+}
+
 #[test]
 fn firms_start_in_their_park_at_the_initial_occupancy() {
     let mut sim = Simulation::new(&tiny_park(), 1);
@@ -288,13 +335,17 @@ fn a_firm_at_capacity_queues_a_request_granted_after_the_lead_time() {
     at_capacity(world, 5);
     at_capacity(world, 2);
     let before = firm_land(world, 5);
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     let queue = &world.resource::<Parks>().list[0].queue;
     let order: Vec<u32> = queue.iter().map(|r| r.firm_id.0).collect();
     assert_eq!(order, vec![2, 5], "same day: firm-id order");
     assert!(firm_land(world, 5).pending);
     // A waiting firm does not ask twice.
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     assert_eq!(world.resource::<Parks>().waiting(), 2);
     for day in 0..lead {
         set_day(world, day);
@@ -338,7 +389,9 @@ fn a_request_waits_while_the_park_has_no_land() {
         park.land_available = 0;
     }
     at_capacity(world, 3);
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     for day in 0..5 {
         set_day(world, day);
         world.run_system_once(grant_land).unwrap();
@@ -368,7 +421,9 @@ fn devolved_approvals_shorten_the_lead_time() {
     let world = sim.world_mut();
     only_mode(world, SupplyMode::Transfer);
     at_capacity(world, 0);
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     let r = world.resource::<Parks>().list[0].queue[0];
     assert_eq!(r.ready_day, 120 / 2);
 }
@@ -425,7 +480,9 @@ fn lease_then_transfer_converts_for_a_good_firm_and_a_failing_lease_returns_its_
     }
     // A small firm (tier other): the park's free land covers its request.
     at_capacity(world, 3);
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     world.run_system_once(grant_land).unwrap();
     assert_eq!(world.resource::<LandBook>().contracts.len(), 1);
     let concessions = world.resource::<LandAccounts>().concessions_yuan;
@@ -447,7 +504,9 @@ fn lease_then_transfer_converts_for_a_good_firm_and_a_failing_lease_returns_its_
         policy.terms[SupplyMode::LongTermLease.index()].tenure_days = 365;
     }
     at_capacity(world, 6);
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     world.run_system_once(grant_land).unwrap();
     let held = firm_land(world, 6).land_milli_mu;
     let leased = world.resource::<LandBook>().contracts[1].amount;
@@ -500,7 +559,9 @@ fn a_firm_outside_the_parks_is_never_short_of_space() {
         q.iter(world)
             .all(|(_, s, l)| s.space_log_cap == f64::INFINITY && l.land_milli_mu == 0)
     );
-    world.run_system_once(request_land).unwrap();
+    world
+        .run_system_once(request_land_and_run_exit_clocks)
+        .unwrap();
     assert_eq!(world.resource::<Parks>().waiting(), 0);
 }
 

@@ -51,6 +51,9 @@ pub struct Demography {
     pub entry_due: f64,
     /// Firms whose exit clock ran out today, as (firm id, entity); reused, never shrunk.
     pub exiting: Vec<(u32, Entity)>,
+    /// Firms whose clock the evening pass left for after the day's grants (they have a
+    /// request for space waiting); emptied by `advance_deferred_exit_clocks`.
+    pub deferred_clocks: Vec<Entity>,
 }
 
 impl Demography {

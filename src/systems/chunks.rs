@@ -74,6 +74,7 @@ tuple_slices!(A a1 a2, B b1 b2);
 tuple_slices!(A a1 a2, B b1 b2, C c1 c2);
 tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2);
 tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2, E e1 e2);
+tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2, E e1 e2, F f1 f2);
 
 /// Runs `work` over `slices`: in one call on this thread below the stepping threshold, else
 /// over chunks of `CHUNK_FIRMS` firms on rayon's pool, results merged with `merge` (which must

@@ -8,71 +8,76 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Capabilities, Category, Counters, Demography, DigitalStage, EntryExitSettings, Exited,
     FeeRelief, FirmId, FirmLand, FirmProfile, FirmState, InnovationCounts, LandBook, NO_PARK,
     Parks, Survival, TicketBook,
 };
 
-// Run down every live firm's exit clock by today's hazard; note the firms that close (in any
-// order: `close_exited_firms` sorts them by id). Iterates table slices (PERF-NOTES: contiguous
-// iteration without change ticks is 2× faster), in chunks for large cities (`super::chunks`).
-pub fn advance_exit_clocks(
-    settings: Res<EntryExitSettings>,
-    relief: Res<FeeRelief>,
-    stepping: Res<Stepping>,
-    mut demography: ResMut<Demography>,
-    mut firms: Query<(Entity, &FirmId, &FirmProfile, &FirmState, &mut Survival), Without<Exited>>,
-) {
-    let finance_weight = 1.0 - relief.finance;
-    let f = Category::Finance.index();
-    let settings = &*settings;
-    let work = |(entities, ids, profiles, states, clocks): ClockSlices<'_>| {
-        let mut exiting = Vec::new();
-        for ((((entity, id), profile), state), clock) in entities
-            .iter()
-            .zip(ids)
-            .zip(profiles)
-            .zip(states)
-            .zip(clocks)
-        {
-            let t = profile.tier.index();
-            let finance = u32::from(state.latent[f]) + u32::from(state.ticketed[f]);
-            let mut hazard = settings.base[t]
-                + settings.per_problem[t] * f64::from(state.open_problems())
-                + settings.per_finance_problem[t] * finance_weight * f64::from(finance);
-            if state.log_level < settings.decline_level {
-                hazard += settings.declining[t];
-            }
-            if state.log_level >= state.space_log_cap {
-                hazard += settings.short_of_space[t];
-            }
-            clock.hazard_left -= hazard;
-            if clock.hazard_left <= 0.0 {
-                exiting.push((id.0, *entity));
-            }
+/// Today's exit hazard, firm by firm, and the clocks it runs down. The evening pass
+/// (`super::evening_pass`) runs the clock of every firm whose space is final for the day;
+/// `advance_deferred_exit_clocks` runs the others after the day's grants.
+pub(super) struct ExitClocks<'a> {
+    settings: &'a EntryExitSettings,
+    /// Weight of an open finance problem's extra hazard: the fee and arrears campaigns
+    /// relieve a share of it (FACTS B19).
+    finance_weight: f64,
+}
+
+impl<'a> ExitClocks<'a> {
+    pub fn new(settings: &'a EntryExitSettings, relief: &FeeRelief) -> ExitClocks<'a> {
+        ExitClocks {
+            settings,
+            finance_weight: 1.0 - relief.finance,
         }
-        exiting
-    };
-    let exiting = &mut demography.bypass_change_detection().exiting;
-    let tables = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (entities, ids, profiles, states, mut clocks) in tables {
-        let clocks = clocks.bypass_change_detection();
-        let slices = (entities, ids, profiles, states, clocks);
-        exiting.append(&mut for_chunks(*stepping, slices, &work, &append));
+    }
+
+    /// Runs the firm's clock down by today's hazard; true if it ran out (the firm closes
+    /// tonight).
+    #[inline]
+    pub fn run(&self, profile: &FirmProfile, state: &FirmState, clock: &mut Survival) -> bool {
+        let settings = self.settings;
+        let t = profile.tier.index();
+        let f = Category::Finance.index();
+        let finance = u32::from(state.latent[f]) + u32::from(state.ticketed[f]);
+        let mut hazard = settings.base[t]
+            + settings.per_problem[t] * f64::from(state.open_problems())
+            + settings.per_finance_problem[t] * self.finance_weight * f64::from(finance);
+        if state.log_level < settings.decline_level {
+            hazard += settings.declining[t];
+        }
+        if state.log_level >= state.space_log_cap {
+            hazard += settings.short_of_space[t];
+        }
+        clock.hazard_left -= hazard;
+        clock.hazard_left <= 0.0
     }
 }
 
-type ClockSlices<'a> = (
-    &'a [Entity],
-    &'a [FirmId],
-    &'a [FirmProfile],
-    &'a [FirmState],
-    &'a mut [Survival],
-);
+// Run down the exit clocks the evening pass left for after the grants (firms with a request
+// for space waiting, whose space a grant may have changed), in any order: each clock is the
+// firm's own and `close_exited_firms` sorts the closing firms by id.
+pub fn advance_deferred_exit_clocks(
+    settings: Res<EntryExitSettings>,
+    relief: Res<FeeRelief>,
+    mut demography: ResMut<Demography>,
+    mut firms: Query<(&FirmId, &FirmProfile, &FirmState, &mut Survival), Without<Exited>>,
+) {
+    let clocks = ExitClocks::new(&settings, &relief);
+    let Demography {
+        exiting,
+        deferred_clocks,
+        ..
+    } = demography.bypass_change_detection();
+    for entity in deferred_clocks.drain(..) {
+        let Ok((id, profile, state, mut clock)) = firms.get_mut(entity) else {
+            continue;
+        };
+        if clocks.run(profile, state, clock.bypass_change_detection()) {
+            exiting.push((id.0, entity));
+        }
+    }
+}
 
 /// Joins two chunks' lists (a list allocates only when a firm in its chunk closes).
 pub(super) fn append<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {

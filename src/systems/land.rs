@@ -10,11 +10,10 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
-    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Parks, Programme,
-    StaffCosts, SupplyMode, Terms,
+    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
+    Programme, StaffCosts, SupplyMode, Terms,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -162,112 +161,105 @@ pub fn build_standard_factories(
     );
 }
 
-// Every firm in a park that uses at least `request_at_utilisation` of its space and has no
-// request waiting asks for more; requests join their park's queue in firm-id order. Also
-// sums the above-scale value added and land of firms holding land, for value added per mu.
-// Table slices without change ticks (PERF-NOTES): this loop visits every firm every day, in
-// chunks for large cities (`super::chunks`): integer sums, and requests sorted by firm id.
-#[allow(clippy::too_many_arguments)]
-pub fn request_land(
-    clock: Res<Clock>,
-    seed: Res<crate::model::RunSeed>,
-    settings: Res<LandSettings>,
-    policy: Res<LandPolicy>,
-    stepping: Res<Stepping>,
-    mut parks: ResMut<Parks>,
-    mut book: ResMut<LandBook>,
-    mut firms: Query<(Entity, &FirmId, &FirmProfile, &FirmState, &mut FirmLand), Without<Exited>>,
-) {
-    let today = clock.day;
-    let parks = &mut *parks;
-    let mut incoming = std::mem::take(&mut parks.incoming);
-    incoming.clear();
-    let (list, settings, policy) = (&parks.list, &*settings, &*policy);
-    let work = |(entities, ids, profiles, states, lands): LandSlices<'_>| {
-        let mut day = Requests::default();
-        for ((((entity, id), profile), state), land) in entities
-            .iter()
-            .zip(ids)
-            .zip(profiles)
-            .zip(states)
-            .zip(lands)
-        {
-            if land.park == NO_PARK {
-                continue;
-            }
-            if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
-                day.va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
-                day.land_above_scale += land.land_milli_mu;
-            }
-            if land.pending || state.log_level < state.space_log_cap + settings.log_request_at {
-                continue;
-            }
-            let park = &list[usize::from(land.park)];
-            let u = StreamRng::new(seed.0, Purpose::LandRequest, u64::from(id.0), today).uniform();
-            let mode = policy.pick_mode(&park.offers, u);
-            let va_day = profile.base_value_added * state.log_level.exp();
-            let extra = va_day / settings.expand_to_utilisation
-                - settings.capacity_day(land.land_milli_mu, land.floor_m2);
-            let per_unit = if mode.is_floor_space() {
-                settings.capacity_per_m2_day
-            } else {
-                settings.capacity_per_milli_mu_day
-            };
-            let amount = (extra / per_unit).ceil().max(1.0) as u64;
-            let request = LandRequest {
-                firm: *entity,
-                firm_id: *id,
-                mode,
-                amount,
-                requested_day: today,
-                ready_day: today + policy.lead_time(mode, park.devolved_approvals),
-            };
-            land.pending = true;
-            day.incoming.push((land.park, request));
+/// Requests for space, firm by firm: every firm in a park that uses at least
+/// `request_at_utilisation` of its space and has no request waiting asks for more. Also sums
+/// the above-scale value added and land of firms holding land, for value added per mu. The
+/// evening pass (`super::evening_pass`) calls `visit` for every firm, in chunks for large
+/// cities (`super::chunks`); `queue` then adds the requests to their parks in firm-id order.
+pub(super) struct SpaceRequests<'a> {
+    pub today: u32,
+    pub seed: u64,
+    pub parks: &'a [Park],
+    pub settings: &'a LandSettings,
+    pub policy: &'a LandPolicy,
+}
+
+impl SpaceRequests<'_> {
+    #[inline]
+    pub fn visit(
+        &self,
+        entity: Entity,
+        id: FirmId,
+        profile: &FirmProfile,
+        state: &FirmState,
+        land: &mut FirmLand,
+        day: &mut Requests,
+    ) {
+        if land.park == NO_PARK {
+            return;
         }
-        day
-    };
-    let (mut va_on_land, mut land_above_scale) = (0i64, 0u64);
-    let tables = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (entities, ids, profiles, states, mut lands) in tables {
-        let lands = lands.bypass_change_detection();
-        let slices = (entities, ids, profiles, states, lands);
-        let mut day = for_chunks(*stepping, slices, &work, &Requests::add);
-        va_on_land += day.va_on_land;
-        land_above_scale += day.land_above_scale;
-        incoming.append(&mut day.incoming);
+        let settings = self.settings;
+        if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
+            day.va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
+            day.land_above_scale += land.land_milli_mu;
+        }
+        if land.pending || state.log_level < state.space_log_cap + settings.log_request_at {
+            return;
+        }
+        let park = &self.parks[usize::from(land.park)];
+        let u =
+            StreamRng::new(self.seed, Purpose::LandRequest, u64::from(id.0), self.today).uniform();
+        let mode = self.policy.pick_mode(&park.offers, u);
+        let va_day = profile.base_value_added * state.log_level.exp();
+        let extra = va_day / settings.expand_to_utilisation
+            - settings.capacity_day(land.land_milli_mu, land.floor_m2);
+        let per_unit = if mode.is_floor_space() {
+            settings.capacity_per_m2_day
+        } else {
+            settings.capacity_per_milli_mu_day
+        };
+        let amount = (extra / per_unit).ceil().max(1.0) as u64;
+        let request = LandRequest {
+            firm: entity,
+            firm_id: id,
+            mode,
+            amount,
+            requested_day: self.today,
+            ready_day: self.today + self.policy.lead_time(mode, park.devolved_approvals),
+        };
+        land.pending = true;
+        day.incoming.push((land.park, request));
     }
-    // Query order is not guaranteed: sort so that each queue stays in (day, firm id) order.
+}
+
+/// Adds the day's requests to their parks' queues in firm-id order (query order is not
+/// guaranteed, so each queue stays in (day, firm id) order) and books the day's land sums.
+pub(super) fn queue_requests(parks: &mut Parks, book: &mut LandBook, day: Requests) {
+    let Requests {
+        va_on_land,
+        land_above_scale,
+        mut incoming,
+    } = day;
     incoming.sort_unstable_by_key(|(_, r)| r.firm_id);
     for (park, request) in incoming.drain(..) {
         parks.list[usize::from(park)].queue.push(request);
         book.requests_made += 1;
     }
+    // Keep the buffer: tomorrow's requests reuse it.
     parks.incoming = incoming;
     book.va_above_scale_on_land = va_on_land;
     book.above_scale_land_milli_mu = land_above_scale;
 }
 
-type LandSlices<'a> = (
-    &'a [Entity],
-    &'a [FirmId],
-    &'a [FirmProfile],
-    &'a [FirmState],
-    &'a mut [FirmLand],
-);
-
 /// What a group of firms adds to the day's land accounts, and the requests it makes.
 #[derive(Default)]
-struct Requests {
-    va_on_land: i64,
-    land_above_scale: u64,
-    incoming: Vec<(u16, LandRequest)>,
+pub(super) struct Requests {
+    pub va_on_land: i64,
+    pub land_above_scale: u64,
+    pub incoming: Vec<(u16, LandRequest)>,
 }
 
 impl Requests {
-    fn add(self, o: Requests) -> Requests {
+    /// An empty day that appends to `buffer` (yesterday's, emptied: no new allocation).
+    pub fn reusing(mut buffer: Vec<(u16, LandRequest)>) -> Requests {
+        buffer.clear();
+        Requests {
+            incoming: buffer,
+            ..Requests::default()
+        }
+    }
+
+    pub fn add(self, o: Requests) -> Requests {
         Requests {
             va_on_land: self.va_on_land + o.va_on_land,
             land_above_scale: self.land_above_scale + o.land_above_scale,

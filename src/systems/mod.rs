@@ -19,9 +19,9 @@
 //! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
 //! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
 //! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
-//! | Land        | `request_land`      | firms that have outgrown their space queue a request    |
+//! | Land        | `request_land_and_run_exit_clocks` | the evening pass: firms that have outgrown their space queue a request; each other firm's exit clock runs down by today's hazard |
 //! | Land        | `grant_land`        | parks grant requests whose lead time has passed, if they have the space |
-//! | Demography  | `advance_exit_clocks` | each firm's exit clock runs down by today's hazard    |
+//! | Demography  | `advance_deferred_exit_clocks` | the exit clocks of firms with a request waiting run down, after the grants |
 //! | Demography  | `close_exited_firms` | firms whose clock ran out close (exclusive)            |
 //! | Demography  | `enter_firms`       | new small firms start up (exclusive)                    |
 //! | Metrics     | `record_metrics`    | the day's KPI row (`crate::metrics`)                    |
@@ -38,6 +38,8 @@
 //! computed against half-updated stocks). Within Land, land comes back to the parks
 //! (reclaimed, then expired leases, then new floor space) before requests are queued and
 //! granted, so that a request can use it the same day.
+//! Requests and exit clocks share one walk over the firms (`evening_pass` says why the run
+//! is the same as requests, grants, then clocks).
 //! Firms close and enter last, after Land: a closing firm's last day of output counts, its
 //! space returns to its park for tomorrow's grants, an entrant produces from tomorrow, and
 //! the metrics row counts the firms alive tonight.
@@ -45,6 +47,7 @@
 mod chunks;
 mod entry;
 mod escalation;
+mod evening_pass;
 mod exits;
 mod fee_campaigns;
 mod funds;
@@ -68,14 +71,14 @@ use bevy_ecs::schedule::SingleThreadedExecutor;
 pub use chunks::Stepping;
 pub use entry::enter_firms;
 pub use escalation::escalate_tickets;
-pub use exits::{advance_exit_clocks, close_exited_firms};
+pub use evening_pass::request_land_and_run_exit_clocks;
+pub use exits::{advance_deferred_exit_clocks, close_exited_firms};
 pub use fee_campaigns::run_fee_campaigns;
 pub use funds::invest_funds;
 pub use grants::award_grants;
 pub use innovation::transform_firms;
 pub use land::{
-    build_standard_factories, grant_land, passes_mu_test, request_land, settle_land_contracts,
-    value_added_per_mu,
+    build_standard_factories, grant_land, passes_mu_test, settle_land_contracts, value_added_per_mu,
 };
 pub use land_evaluation::evaluate_land_use;
 pub use loans::lend_on_points;
@@ -144,12 +147,16 @@ pub fn daily_schedule() -> Schedule {
             evaluate_land_use,
             settle_land_contracts,
             build_standard_factories,
-            request_land,
+            request_land_and_run_exit_clocks,
             grant_land,
         )
             .chain()
             .in_set(Phase::Land),
-        (advance_exit_clocks, close_exited_firms, enter_firms)
+        (
+            advance_deferred_exit_clocks,
+            close_exited_firms,
+            enter_firms,
+        )
             .chain()
             .in_set(Phase::Demography),
         crate::metrics::record_metrics.in_set(Phase::Metrics),
@@ -190,9 +197,9 @@ pub fn daily_systems_one_by_one() -> Vec<(&'static str, Schedule)> {
         evaluate_land_use,
         settle_land_contracts,
         build_standard_factories,
-        request_land,
+        request_land_and_run_exit_clocks,
         grant_land,
-        advance_exit_clocks,
+        advance_deferred_exit_clocks,
         close_exited_firms,
         enter_firms,
         record_metrics,
