@@ -229,11 +229,7 @@ impl Day<'_> {
                 }
             }
             let open_latent: u32 = latent.iter().map(|&n| u32::from(n)).sum();
-            let solve = if open_latent > 0 {
-                rng.uniform_nth(2)
-            } else {
-                1.0
-            };
+            let solve = rng.uniform_nth(2);
             if solve < ps.self_resolve_chance * f64::from(open_latent) {
                 let mut pick = (solve / ps.self_resolve_chance) as u32;
                 for slot in latent.iter_mut() {

@@ -27,6 +27,13 @@ pub struct FirmProfile {
     pub problem_chance: f64,
 }
 
+/// Marks a firm of an above-scale tier (leading, key, above-scale), set at creation (a
+/// firm's tier never changes; entrants are small firms). It puts these firms in a table of
+/// their own, so the loops over above-scale firms alone (`transform_firms`) do not walk the
+/// other two thirds of the city.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct AboveScale;
+
 /// What changes about a firm day by day.
 #[derive(Component, Clone, Debug)]
 pub struct FirmState {

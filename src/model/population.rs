@@ -10,9 +10,10 @@ use std::collections::BTreeSet;
 use bevy_ecs::prelude::*;
 
 use super::{
-    CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, Finance, FirmId, FirmIndex, FirmLand,
-    FirmProfile, FirmState, InnovationCounts, InnovationSettings, LandSettings, MILLI_MU_PER_MU,
-    MarketStatus, NO_PARK, Park, ParkKind, Parks, SUPPLY_MODES, SupplyMode, Survival, Tier,
+    AboveScale, CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, Finance, FirmId,
+    FirmIndex, FirmLand, FirmProfile, FirmState, InnovationCounts, InnovationSettings,
+    LandSettings, MILLI_MU_PER_MU, MarketStatus, NO_PARK, Park, ParkKind, Parks, SUPPLY_MODES,
+    SupplyMode, Survival, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 use crate::scenario::{Land, PerTier, Scenario};
@@ -84,6 +85,21 @@ impl FirmTemplate {
 /// Firms per spawn batch (`spawn_population`).
 const SPAWN_BATCH: usize = 65_536;
 
+/// Spawns a batch of firms of one tier (ids in order), above-scale firms with their
+/// `AboveScale` marker.
+fn spawn_firms<B: Bundle<Effect: bevy_ecs::bundle::NoBundleEffect>>(
+    world: &mut World,
+    batch: &mut Vec<B>,
+    index: &mut Vec<Entity>,
+    tier: Tier,
+) {
+    if tier.is_above_scale() {
+        index.extend(world.spawn_batch(batch.drain(..).map(|firm| (firm, AboveScale))));
+    } else {
+        index.extend(world.spawn_batch(batch.drain(..)));
+    }
+}
+
 /// Spawns every firm; returns the campaign (its visit lists not drawn yet), the innovation
 /// counts of the initial population, the firm index, and the parks with stocks sized from
 /// what their firms hold.
@@ -140,11 +156,11 @@ pub fn spawn_population(
             ));
             id += 1;
             if batch.len() == SPAWN_BATCH {
-                index.extend(world.spawn_batch(batch.drain(..)));
+                spawn_firms(world, &mut batch, &mut index, tier);
             }
         }
+        spawn_firms(world, &mut batch, &mut index, tier);
     }
-    index.extend(world.spawn_batch(batch));
     let index = FirmIndex(index);
     size_parks(s, &mut parks);
     let campaign = Campaign {

@@ -7,12 +7,13 @@ use bevy_ecs::prelude::*;
 
 use super::chunks::{Stepping, for_chunks};
 use crate::model::{
-    Capabilities, Clock, DigitalStage, Exited, FirmId, FirmProfile, FirmState, InnovationCounts,
+    AboveScale, Capabilities, Clock, DigitalStage, Exited, FirmId, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng, stream_prefix};
 
-// Each above-scale firm may take one step on each track per day (digital stage, R&D
+// Each above-scale firm (the `AboveScale` table: the loop never sees a small firm) may take
+// one step on each track per day (digital stage, R&D
 // institution, green recognition); steps are counted per chunk of firms (`super::chunks`)
 // and booked once a day: the ledger books whole yuan, so k bookings of one amount are one
 // booking of k times its rounded amount.
@@ -23,17 +24,18 @@ pub fn transform_firms(
     stepping: Res<Stepping>,
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<InnovationCounts>,
-    mut firms: Query<(&FirmId, &FirmProfile, &mut Capabilities, &mut FirmState), Without<Exited>>,
+    mut firms: Query<
+        (&FirmId, &mut Capabilities, &mut FirmState),
+        (With<AboveScale>, Without<Exited>),
+    >,
 ) {
     let prefix = stream_prefix(seed.0, Purpose::Innovation);
     let (day, settings) = (clock.day, &*settings);
-    let work = |(ids, profiles, caps, states): Slices<'_>| {
+    let work = |(ids, caps, states): Slices<'_>| {
         let mut steps = Steps::default();
-        for (((id, profile), caps), state) in ids.iter().zip(profiles).zip(caps).zip(states) {
-            if profile.tier.is_above_scale() {
-                let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
-                step_innovation(caps, state, settings, rng, &mut steps);
-            }
+        for ((id, caps), state) in ids.iter().zip(caps).zip(states) {
+            let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+            step_innovation(caps, state, settings, rng, &mut steps);
         }
         steps
     };
@@ -41,14 +43,14 @@ pub fn transform_firms(
     let tables = firms
         .contiguous_iter_mut()
         .expect("firm components live in tables");
-    for (ids, profiles, mut caps, mut states) in tables {
+    for (ids, mut caps, mut states) in tables {
         let (caps, states) = (
             caps.bypass_change_detection(),
             states.bypass_change_detection(),
         );
         steps = steps.add(for_chunks(
             *stepping,
-            (ids, profiles, caps, states),
+            (ids, caps, states),
             &work,
             &Steps::add,
         ));
@@ -92,12 +94,7 @@ pub fn transform_firms(
     );
 }
 
-type Slices<'a> = (
-    &'a [FirmId],
-    &'a [FirmProfile],
-    &'a mut [Capabilities],
-    &'a mut [FirmState],
-);
+type Slices<'a> = (&'a [FirmId], &'a mut [Capabilities], &'a mut [FirmState]);
 
 /// Steps taken by a group of firms on one day.
 #[derive(Default)]
@@ -123,8 +120,9 @@ impl Steps {
 
 /// One above-scale firm's day: at most one step on each track. Draw 0 of the firm's stream
 /// is for the digital stage, draw 1 for the R&D institution and draw 2 for green
-/// recognition; a track already at its end makes no draw (`StreamRng::uniform_nth`), so
-/// firms that have done everything cost no hashing.
+/// recognition. All three are drawn and compared for every firm, without a branch on its
+/// stage or tracks (those differ from firm to firm and were mispredicted); only the rare
+/// step itself branches.
 #[inline]
 fn step_innovation(
     caps: &mut Capabilities,
@@ -134,13 +132,15 @@ fn step_innovation(
     steps: &mut Steps,
 ) {
     let before = (caps.stage, caps.rd_institution);
-    let stage_chance = match caps.stage {
-        DigitalStage::None => settings.diagnosis_chance,
-        DigitalStage::Transforming => settings.workshop_chance,
-        DigitalStage::Workshop => settings.smart_factory_chance,
-        DigitalStage::SmartFactory => 0.0,
-    };
-    if caps.stage != DigitalStage::SmartFactory && rng.uniform_nth(0) < stage_chance {
+    let u = [rng.uniform_nth(0), rng.uniform_nth(1), rng.uniform_nth(2)];
+    // A smart factory is the last stage: its chance is 0 and a uniform is never below it.
+    let stage_chance = [
+        settings.diagnosis_chance,
+        settings.workshop_chance,
+        settings.smart_factory_chance,
+        0.0,
+    ][caps.stage as usize];
+    if u[0] < stage_chance {
         match caps.stage {
             DigitalStage::None => {
                 caps.stage = DigitalStage::Transforming;
@@ -157,7 +157,7 @@ fn step_innovation(
             DigitalStage::SmartFactory => {}
         }
     }
-    if !caps.rd_institution && rng.uniform_nth(1) < settings.rd_chance {
+    if !caps.rd_institution & (u[1] < settings.rd_chance) {
         caps.rd_institution = true;
         steps.rd_institutions += 1;
     }
@@ -167,7 +167,7 @@ fn step_innovation(
     } else {
         settings.green_chance / 4.0
     };
-    if !caps.green && rng.uniform_nth(2) < green_chance {
+    if !caps.green & (u[2] < green_chance) {
         caps.green = true;
         steps.green_units += 1;
     }

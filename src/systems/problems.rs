@@ -55,9 +55,9 @@ pub struct ProblemStep {
 }
 
 /// One firm's problem update for one day, from a fresh stream: draw 0 decides whether a
-/// problem arises, draw 1 its category and draw 2 whether a latent problem is solved. A draw
-/// is made only when it is needed (`StreamRng::uniform_nth`): most firms have no new problem
-/// and nothing latent, and skip the hashing of the other two.
+/// problem arises, draw 1 its category and draw 2 whether a latent problem is solved. Draw 1
+/// is made only when a problem arises (`StreamRng::uniform_nth`), for about one firm in a
+/// hundred.
 #[inline]
 pub fn step_problems(
     state: &mut FirmState,
@@ -80,22 +80,22 @@ pub fn step_problems(
             step.arisen = true;
         }
     }
+    // Draw 2 is made for every firm: whether a firm has latent problems differs from firm
+    // to firm, and a branch on it was mispredicted. With none, `solve < 0` is never true.
     let latent: u32 = state.latent.iter().map(|&n| u32::from(n)).sum();
-    if latent > 0 {
-        let p = settings.self_resolve_chance;
-        let solve = rng.uniform_nth(2);
-        if solve < p * f64::from(latent) {
-            // `solve / p` is uniform over [0, latent): it picks which problem is solved.
-            let mut pick = (solve / p) as u32;
-            for slot in state.latent.iter_mut() {
-                let n = u32::from(*slot);
-                if pick < n {
-                    *slot -= 1;
-                    step.solved = true;
-                    break;
-                }
-                pick -= n;
+    let p = settings.self_resolve_chance;
+    let solve = rng.uniform_nth(2);
+    if solve < p * f64::from(latent) {
+        // `solve / p` is uniform over [0, latent): it picks which problem is solved.
+        let mut pick = (solve / p) as u32;
+        for slot in state.latent.iter_mut() {
+            let n = u32::from(*slot);
+            if pick < n {
+                *slot -= 1;
+                step.solved = true;
+                break;
             }
+            pick -= n;
         }
     }
     step
