@@ -24,10 +24,7 @@ pub fn transform_firms(
     stepping: Res<Stepping>,
     mut ledger: ResMut<Ledger>,
     mut counts: ResMut<InnovationCounts>,
-    mut firms: Query<
-        (&FirmId, &mut Capabilities, &mut FirmState),
-        (With<AboveScale>, Without<Exited>),
-    >,
+    mut firms: Query<InnovatingFirm, (With<AboveScale>, Without<Exited>)>,
 ) {
     let prefix = stream_prefix(seed.0, Purpose::Innovation);
     let (day, settings) = (clock.day, &*settings);
@@ -93,6 +90,12 @@ pub fn transform_firms(
         steps.green_units,
     );
 }
+
+type InnovatingFirm = (
+    &'static FirmId,
+    &'static mut Capabilities,
+    &'static mut FirmState,
+);
 
 type Slices<'a> = (&'a [FirmId], &'a mut [Capabilities], &'a mut [FirmState]);
 
