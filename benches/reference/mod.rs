@@ -104,10 +104,11 @@ impl ReferenceCity {
             .map(|(id, profile, state)| (*id, profile.clone(), state.clone()))
             .collect();
         firms.sort_unstable_by_key(|(id, _, _)| *id);
+        let chances = world.resource::<ProblemSettings>().chance_by_tier;
         let mut city = ReferenceCity::default();
         for (id, profile, state) in firms {
             city.id.push(id.0);
-            city.problem_chance.push(profile.problem_chance);
+            city.problem_chance.push(chances[profile.tier.index()]);
             city.base_value_added.push(profile.base_value_added);
             city.above_scale.push(profile.tier.is_above_scale());
             city.log_level.push(state.log_level);

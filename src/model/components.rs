@@ -23,8 +23,6 @@ pub struct FirmProfile {
     pub district: u8,
     /// Value added per day at the start of the run, yuan per day.
     pub base_value_added: f64,
-    /// Chance per day that a new problem arises for this firm.
-    pub problem_chance: f64,
 }
 
 /// Marks a firm of an above-scale tier (leading, key, above-scale), set at creation (a

@@ -436,7 +436,6 @@ mod tests {
             ownership: 0,
             district: 0,
             base_value_added: value_added_per_year / 365.0,
-            problem_chance: 0.0,
         }
     }
 

@@ -12,8 +12,8 @@ use bevy_ecs::prelude::*;
 use super::{
     AboveScale, CATEGORIES, Campaign, Capabilities, DigitalStage, Exited, Finance, FirmId,
     FirmIndex, FirmLand, FirmProfile, FirmState, InnovationCounts, InnovationSettings,
-    LandSettings, MILLI_MU_PER_MU, MarketStatus, NO_PARK, Park, ParkKind, Parks, SUPPLY_MODES,
-    SupplyMode, Survival, Tier,
+    LandSettings, MILLI_MU_PER_MU, MarketStatus, NO_PARK, Park, ParkKind, Parks, ProblemSettings,
+    SUPPLY_MODES, SupplyMode, Survival, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 use crate::scenario::{Land, PerTier, Scenario};
@@ -39,14 +39,13 @@ pub struct FirmTemplate {
 impl FirmTemplate {
     pub fn from_scenario(s: &Scenario) -> FirmTemplate {
         let pop = &s.population;
-        let rate = s.problems.arrivals_per_firm_year / 365.0;
         FirmTemplate {
             chain_cum: cumulative(pop.chains.values().copied()),
             ownership_cum: cumulative(pop.ownership.values().copied()),
             districts: pop.districts,
             value_added_sigma: pop.value_added_sigma,
             median: pop.value_added_median_yuan.as_array(),
-            problem_chance: Tier::ALL.map(|t| rate * s.problems.tier_multiplier.get(t)),
+            problem_chance: ProblemSettings::daily_chances(s),
             self_resolve_days: s.problems.self_resolve_days,
             category_shares: s.problems.category_shares.as_array(),
             land: s.land.clone(),
@@ -76,7 +75,6 @@ impl FirmTemplate {
             ownership,
             district,
             base_value_added,
-            problem_chance: chance,
         };
         (profile, state)
     }

@@ -32,7 +32,8 @@ pub fn arise_problems(
             let (mut arisen, mut solved) = (0u64, 0u64);
             for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
                 let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
-                let step = step_problems(state, profile.problem_chance, settings, &rng);
+                let chance = settings.chance_by_tier[profile.tier.index()];
+                let step = step_problems(state, chance, settings, &rng);
                 arisen += u64::from(step.arisen);
                 solved += u64::from(step.solved);
             }
@@ -109,6 +110,7 @@ mod tests {
         ProblemSettings {
             category_cumulative: [0.3, 0.55, 0.7, 0.82, 0.9, 0.94, f64::INFINITY],
             self_resolve_chance: 1.0 / 180.0,
+            chance_by_tier: [0.01; 4],
         }
     }
 

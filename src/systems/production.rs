@@ -235,7 +235,6 @@ mod tests {
             ownership: 0,
             district: 0,
             base_value_added: 1_000_000.0,
-            problem_chance: 0.0,
         }
     }
 
