@@ -263,6 +263,16 @@ fn firm_land(world: &mut World, firm: u32) -> FirmLand {
         .unwrap()
 }
 
+/// The tiny park where every request is for a long-term lease, and that mode's lead time.
+fn long_leases_only() -> (Simulation, u32) {
+    let mut sim = Simulation::new(&tiny_park(), 1);
+    let world = sim.world_mut();
+    only_mode(world, SupplyMode::LongTermLease);
+    let lead =
+        world.resource::<LandPolicy>().terms[SupplyMode::LongTermLease.index()].lead_time_days;
+    (sim, lead)
+}
+
 fn exit_clock(world: &mut World, firm: u32) -> f64 {
     let mut q = world.query::<(&FirmId, &Survival)>();
     q.iter(world)
@@ -276,11 +286,8 @@ fn exit_clock(world: &mut World, firm: u32) -> f64 {
 /// space in today's hazard (the same run as requests, grants, then clocks).
 #[test]
 fn a_firm_granted_space_today_is_not_short_of_space_in_todays_exit_hazard() {
-    let mut sim = Simulation::new(&tiny_park(), 1);
+    let (mut sim, lead) = long_leases_only();
     let world = sim.world_mut();
-    only_mode(world, SupplyMode::LongTermLease);
-    let lead =
-        world.resource::<LandPolicy>().terms[SupplyMode::LongTermLease.index()].lead_time_days;
     at_capacity(world, 5);
     let evening = |world: &mut World| {
         world
@@ -327,11 +334,8 @@ fn firms_start_in_their_park_at_the_initial_occupancy() {
 
 #[test]
 fn a_firm_at_capacity_queues_a_request_granted_after_the_lead_time() {
-    let mut sim = Simulation::new(&tiny_park(), 1);
+    let (mut sim, lead) = long_leases_only();
     let world = sim.world_mut();
-    only_mode(world, SupplyMode::LongTermLease);
-    let lead =
-        world.resource::<LandPolicy>().terms[SupplyMode::LongTermLease.index()].lead_time_days;
     at_capacity(world, 5);
     at_capacity(world, 2);
     let before = firm_land(world, 5);
