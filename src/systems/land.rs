@@ -12,8 +12,8 @@ use bevy_ecs::prelude::*;
 
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
-    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
-    Programme, StaffCosts, SupplyMode, Terms,
+    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, Park, Parks, Programme,
+    StaffCosts, SupplyMode, Terms,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -185,9 +185,9 @@ impl SpaceRequests<'_> {
         land: &mut FirmLand,
         day: &mut Requests,
     ) {
-        if land.park == NO_PARK {
-            return;
-        }
+        // No test of `land.park == NO_PARK` here: a firm outside the parks holds no land and
+        // its space cap is infinite, so it falls through both tests below, and a branch on
+        // park membership (half of the small firms) was mispredicted.
         let settings = self.settings;
         if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
             day.va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
