@@ -5,7 +5,7 @@
 //! Why one walk for two behaviours: at a million firms the table no longer fits in the
 //! cache, and each walk streams every firm's profile and state from memory again. The
 //! two were separate walks with only `grant_land` between them; walking once saves one of
-//! the day's five full walks (docs/PERFORMANCE.md has the figures).
+//! the day's full walks (docs/PERFORMANCE.md has the figures).
 //!
 //! Why the run is the same as requests, then grants, then clocks: `grant_land` changes the
 //! space of the firms it grants and nothing else the clocks read, and it grants only firms
