@@ -12,8 +12,8 @@ use bevy_ecs::prelude::*;
 
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
-    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, Park, Parks, Programme,
-    StaffCosts, SupplyMode, Terms,
+    LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
+    Programme, StaffCosts, SupplyMode, Terms,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -165,7 +165,7 @@ pub fn build_standard_factories(
 /// `request_at_utilisation` of its space and has no request waiting asks for more. Also sums
 /// the above-scale value added and land of firms holding land, for value added per mu. The
 /// evening pass (`super::evening_pass`) calls `visit` for every firm, in chunks for large
-/// cities (`super::chunks`); `queue` then adds the requests to their parks in firm-id order.
+/// cities (`super::chunks`); `queue_requests` then adds the requests to their parks in firm-id order.
 pub(super) struct SpaceRequests<'a> {
     pub today: u32,
     pub seed: u64,
@@ -185,15 +185,19 @@ impl SpaceRequests<'_> {
         land: &mut FirmLand,
         day: &mut Requests,
     ) {
-        // No test of `land.park == NO_PARK` here: a firm outside the parks holds no land and
-        // its space cap is infinite, so it falls through both tests below, and a branch on
-        // park membership (half of the small firms) was mispredicted.
+        // Park membership is tested last, by the few firms that would ask for space: a firm
+        // outside the parks holds no land and its space cap is infinite, so the tests before
+        // it already let it through, and testing it first for every firm was a mispredicted
+        // branch (half of the small firms are in parks).
         let settings = self.settings;
         if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
             day.va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
             day.land_above_scale += land.land_milli_mu;
         }
-        if land.pending || state.log_level < state.space_log_cap + settings.log_request_at {
+        if land.pending
+            || state.log_level < state.space_log_cap + settings.log_request_at
+            || land.park == NO_PARK
+        {
             return;
         }
         let park = &self.parks[usize::from(land.park)];
