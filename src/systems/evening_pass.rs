@@ -53,12 +53,14 @@ pub fn request_land_and_run_exit_clocks(
             .zip(states)
             .zip(lands)
             .zip(survival);
-        for (((((&entity, &id), profile), state), land), clock) in firms {
+        // Entities and ids are read only by the few firms that ask for space or close: kept
+        // as references so that the walk does not stream their columns for every firm.
+        for (((((entity, id), profile), state), land), clock) in firms {
             requests.visit(entity, id, profile, state, land, &mut evening.requests);
             if land.pending {
-                evening.deferred_clocks.push(entity);
+                evening.deferred_clocks.push(*entity);
             } else if clocks.run(profile, state, clock) {
-                evening.exiting.push((id.0, entity));
+                evening.exiting.push((id.0, *entity));
             }
         }
         evening

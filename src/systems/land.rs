@@ -10,6 +10,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::production::whole_yuan;
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
     LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
@@ -178,8 +179,8 @@ impl SpaceRequests<'_> {
     #[inline]
     pub fn visit(
         &self,
-        entity: Entity,
-        id: FirmId,
+        entity: &Entity,
+        id: &FirmId,
         profile: &FirmProfile,
         state: &FirmState,
         land: &mut FirmLand,
@@ -191,7 +192,9 @@ impl SpaceRequests<'_> {
         // branch (half of the small firms are in parks).
         let settings = self.settings;
         if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
-            day.va_on_land += (profile.base_value_added * state.log_level.exp()).round() as i64;
+            // `whole_yuan` rounds exactly as `f64::round` for amounts under 2^50 yuan, without
+            // the libm call.
+            day.va_on_land += whole_yuan(profile.base_value_added * state.log_level.exp());
             day.land_above_scale += land.land_milli_mu;
         }
         if land.pending
@@ -214,8 +217,8 @@ impl SpaceRequests<'_> {
         };
         let amount = (extra / per_unit).ceil().max(1.0) as u64;
         let request = LandRequest {
-            firm: entity,
-            firm_id: id,
+            firm: *entity,
+            firm_id: *id,
             mode,
             amount,
             requested_day: self.today,
