@@ -20,6 +20,7 @@ pub mod engine;
 pub mod folders;
 pub mod html;
 pub mod input;
+pub mod math;
 pub mod memory;
 pub mod metrics;
 pub mod model;

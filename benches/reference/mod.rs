@@ -255,7 +255,7 @@ impl Day<'_> {
             };
             c.log_level[i] += trend - s.drag_per_problem_day * (f64::from(open) - relieved)
                 + s.shock_sd_per_day * z;
-            let potential = c.base_value_added[i] * c.log_level[i].exp();
+            let potential = c.base_value_added[i] * crate::math::exp(c.log_level[i]);
             let lost = if c.disturbed_today[i] {
                 c.disturbed_today[i] = false;
                 potential * s.no_problem_visit_cost

@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::*;
 
 use super::production::whole_yuan;
+use crate::math;
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
     LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
@@ -29,7 +30,7 @@ pub fn value_added_per_mu(
     land: &FirmLand,
 ) -> Option<f64> {
     (land.land_milli_mu > 0).then(|| {
-        profile.base_value_added * state.log_level.exp() * 365.0
+        profile.base_value_added * math::exp(state.log_level) * 365.0
             / (land.land_milli_mu as f64 / MILLI_MU_PER_MU)
     })
 }
@@ -194,7 +195,7 @@ impl SpaceRequests<'_> {
         if profile.tier.is_above_scale() && land.land_milli_mu > 0 {
             // `whole_yuan` rounds exactly as `f64::round` for amounts under 2^50 yuan, without
             // the libm call.
-            day.va_on_land += whole_yuan(profile.base_value_added * state.log_level.exp());
+            day.va_on_land += whole_yuan(profile.base_value_added * math::exp(state.log_level));
             day.land_above_scale += land.land_milli_mu;
         }
         if land.pending
@@ -207,7 +208,7 @@ impl SpaceRequests<'_> {
         let u =
             StreamRng::new(self.seed, Purpose::LandRequest, u64::from(id.0), self.today).uniform();
         let mode = self.policy.pick_mode(&park.offers, u);
-        let va_day = profile.base_value_added * state.log_level.exp();
+        let va_day = profile.base_value_added * math::exp(state.log_level);
         let extra = va_day / settings.expand_to_utilisation
             - settings.capacity_day(land.land_milli_mu, land.floor_m2);
         let per_unit = if mode.is_floor_space() {

@@ -5,6 +5,7 @@
 use bevy_ecs::prelude::*;
 
 use super::land::value_added_per_mu;
+use crate::math;
 use crate::model::{
     Clock, Exited, FirmLand, FirmProfile, FirmState, LandBook, LandPolicy, LandSettings, NO_PARK,
     Parks,
@@ -34,7 +35,7 @@ pub fn evaluate_land_use(
         if per_mu >= policy.mu_threshold_yuan {
             continue;
         }
-        let va_day = profile.base_value_added * state.log_level.exp();
+        let va_day = profile.base_value_added * math::exp(state.log_level);
         let on_land = (va_day - settings.capacity_day(0, land.floor_m2)).max(0.0);
         let needed = (on_land / settings.capacity_per_milli_mu_day).ceil() as u64;
         let idle = land.land_milli_mu.saturating_sub(needed);

@@ -7,6 +7,7 @@
 use bevy_ecs::prelude::*;
 
 use super::chunks::{Stepping, for_chunks};
+use crate::math;
 use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
     ProductionSettings, RunSeed,
@@ -48,7 +49,7 @@ pub fn produce(
             }
             let mut growth = [0.0; BLOCK];
             for (growth, state) in growth.iter_mut().zip(states.iter()) {
-                *growth = state.log_level.exp();
+                *growth = math::exp(state.log_level);
             }
             for (((profile, state), &open), &growth) in
                 profiles.iter().zip(states).zip(&open).zip(&growth)
@@ -128,7 +129,7 @@ fn step_production(
     z: f64,
 ) -> DayOutput {
     let open = advance_log_level(state, settings, relief, z);
-    let growth = state.log_level.exp();
+    let growth = math::exp(state.log_level);
     day_output(state, profile, settings, year_multiplier, open, growth)
 }
 
