@@ -14,7 +14,7 @@ use crate::model::{
     CATEGORIES, Category, Clock, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
     ProblemSettings, ProductionSettings, RunSeed,
 };
-use crate::rng::{Purpose, StreamRng, stream_prefix};
+use crate::rng::{Purpose, StreamRng, day_prefix, stream_prefix};
 
 /// The live firms' fields that the core update reads or writes, one array per field, in
 /// firm-id order.
@@ -139,9 +139,11 @@ impl ReferenceCity {
         chunk: Option<usize>,
     ) -> ReferenceTotals {
         let day = Day {
-            problems_prefix: stream_prefix(settings.seed, Purpose::Problems),
-            production_prefix: stream_prefix(settings.seed, Purpose::Production),
-            day: clock.day,
+            problems_prefix: day_prefix(stream_prefix(settings.seed, Purpose::Problems), clock.day),
+            production_prefix: day_prefix(
+                stream_prefix(settings.seed, Purpose::Production),
+                clock.day,
+            ),
             year_multiplier: settings.production.year_multiplier(clock.date.year()),
             settings,
         };
@@ -197,7 +199,6 @@ impl ReferenceCity {
 struct Day<'a> {
     problems_prefix: u64,
     production_prefix: u64,
-    day: u32,
     year_multiplier: f64,
     settings: &'a ReferenceSettings,
 }
@@ -216,7 +217,7 @@ impl Day<'_> {
             let ticketed = &c.ticketed[i];
 
             // Problems arise, and the firm may solve one latent problem itself.
-            let rng = StreamRng::from_prefix(self.problems_prefix, id, self.day);
+            let rng = StreamRng::from_day_prefix(self.problems_prefix, id);
             if rng.uniform_nth(0) < c.problem_chance[i] {
                 let category = rng.uniform_nth(1);
                 let k = ps
@@ -244,7 +245,7 @@ impl Day<'_> {
             }
 
             // Production: trend (unless at the space cap), drag, shock; then investment.
-            let z = StreamRng::from_prefix(self.production_prefix, id, self.day).normal();
+            let z = StreamRng::from_day_prefix(self.production_prefix, id).normal();
             let open: u32 = latent.iter().chain(ticketed).map(|&n| u32::from(n)).sum();
             let count = |k: usize| f64::from(u16::from(latent[k]) + u16::from(ticketed[k]));
             let relieved = relief.finance * count(fi) + relief.cost * count(ci);

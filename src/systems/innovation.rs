@@ -10,7 +10,7 @@ use crate::model::{
     AboveScale, Capabilities, Clock, DigitalStage, Exited, FirmId, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
 };
-use crate::rng::{Purpose, StreamRng, stream_prefix};
+use crate::rng::{Purpose, StreamRng, day_prefix, stream_prefix};
 
 // Each above-scale firm (the `AboveScale` table: the loop never sees a small firm) may take
 // one step on each track per day (digital stage, R&D
@@ -26,12 +26,12 @@ pub fn transform_firms(
     mut counts: ResMut<InnovationCounts>,
     mut firms: Query<InnovatingFirm, (With<AboveScale>, Without<Exited>)>,
 ) {
-    let prefix = stream_prefix(seed.0, Purpose::Innovation);
-    let (day, settings) = (clock.day, &*settings);
+    let prefix = day_prefix(stream_prefix(seed.0, Purpose::Innovation), clock.day);
+    let settings = &*settings;
     let work = |(ids, caps, states): Slices<'_>| {
         let mut steps = Steps::default();
         for ((id, caps), state) in ids.iter().zip(caps).zip(states) {
-            let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+            let rng = StreamRng::from_day_prefix(prefix, u64::from(id.0));
             step_innovation(caps, state, settings, rng, &mut steps);
         }
         steps
@@ -52,7 +52,7 @@ pub fn transform_firms(
             &Steps::add,
         ));
     }
-    let new = u64::from(day >= settings.count_from_day);
+    let new = u64::from(clock.day >= settings.count_from_day);
     counts.covered += steps.diagnoses;
     counts.new_workshops += new * steps.workshops;
     counts.new_smart_factories += new * steps.smart_factories;

@@ -6,7 +6,7 @@ use super::chunks::{Stepping, for_chunks};
 use crate::model::{
     CATEGORIES, Clock, Counters, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
-use crate::rng::{Purpose, StreamRng, stream_prefix};
+use crate::rng::{Purpose, StreamRng, day_prefix, stream_prefix};
 
 // Each firm: maybe one new latent problem (category by share), then maybe one latent problem
 // solved by the firm itself (each open latent problem has the same daily chance). Iterates
@@ -21,8 +21,8 @@ pub fn arise_problems(
     mut counters: ResMut<Counters>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
-    let prefix = stream_prefix(seed.0, Purpose::Problems);
-    let (day, settings) = (clock.day, &*settings);
+    let prefix = day_prefix(stream_prefix(seed.0, Purpose::Problems), clock.day);
+    let settings = &*settings;
     let tables = firms
         .contiguous_iter_mut()
         .expect("firm components live in tables");
@@ -31,7 +31,7 @@ pub fn arise_problems(
         let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
             let (mut arisen, mut solved) = (0u64, 0u64);
             for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
-                let rng = StreamRng::from_prefix(prefix, u64::from(id.0), day);
+                let rng = StreamRng::from_day_prefix(prefix, u64::from(id.0));
                 let chance = settings.chance_by_tier[profile.tier.index()];
                 let step = step_problems(state, chance, settings, &rng);
                 arisen += u64::from(step.arisen);

@@ -12,7 +12,7 @@ use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
     ProductionSettings, RunSeed,
 };
-use crate::rng::{Purpose, StreamRng, stream_prefix};
+use crate::rng::{Purpose, StreamRng, day_prefix, stream_prefix};
 
 // Advance every firm's output by one day and add it to the day's integer totals (integer
 // sums do not depend on how chunks group the firms, `super::chunks`).
@@ -28,8 +28,8 @@ pub fn produce(
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let year_multiplier = settings.year_multiplier(clock.date.year());
-    let prefix = stream_prefix(seed.0, Purpose::Production);
-    let (today, settings, relief) = (clock.day, &*settings, &*relief);
+    let prefix = day_prefix(stream_prefix(seed.0, Purpose::Production), clock.day);
+    let (settings, relief) = (&*settings, &*relief);
     let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
         let mut day = Production::default();
         let blocks = ids
@@ -41,7 +41,7 @@ pub fn produce(
             // long chains (stream hash → normal draw; exp) overlap in the CPU.
             let mut shocks = [0.0; BLOCK];
             for (z, id) in shocks.iter_mut().zip(ids) {
-                *z = StreamRng::from_prefix(prefix, u64::from(id.0), today).normal();
+                *z = StreamRng::from_day_prefix(prefix, u64::from(id.0)).normal();
             }
             let mut open = [0u32; BLOCK];
             for ((open, state), &z) in open.iter_mut().zip(states.iter_mut()).zip(&shocks) {
