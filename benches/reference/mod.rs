@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::model::{
     CATEGORIES, Category, Clock, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
-    ProblemSettings, ProductionSettings, RunSeed,
+    ProblemSettings, ProductionSettings, RunSeed, problem_count,
 };
 use crate::rng::{Purpose, StreamRng, day_prefix, stream_prefix};
 
@@ -230,7 +230,7 @@ impl Day<'_> {
                     t.problems_arisen += 1;
                 }
             }
-            let open_latent: u32 = latent.iter().map(|&n| u32::from(n)).sum();
+            let open_latent = problem_count(latent, &[0; CATEGORIES]);
             let solve = rng.uniform_nth(2);
             if solve < ps.self_resolve_chance * f64::from(open_latent) {
                 let mut pick = (solve / ps.self_resolve_chance) as u32;
@@ -246,7 +246,7 @@ impl Day<'_> {
 
             // Production: trend (unless at the space cap), drag, shock; then investment.
             let z = StreamRng::from_day_prefix(self.production_prefix, id).normal();
-            let open: u32 = latent.iter().chain(ticketed).map(|&n| u32::from(n)).sum();
+            let open = problem_count(latent, ticketed);
             let count = |k: usize| f64::from(u16::from(latent[k]) + u16::from(ticketed[k]));
             let relieved = relief.finance * count(fi) + relief.cost * count(ci);
             let trend = if c.log_level[i] < c.space_log_cap[i] {

@@ -103,11 +103,13 @@ impl FirmState {
     /// All open problems, known or not: what drags on growth.
     #[inline]
     pub fn open_problems(&self) -> u32 {
-        self.latent
-            .iter()
-            .chain(&self.ticketed)
-            .map(|&n| u32::from(n))
-            .sum()
+        problem_count(&self.latent, &self.ticketed)
+    }
+
+    /// Open problems the government does not yet know of.
+    #[inline]
+    pub fn latent_problems(&self) -> u32 {
+        problem_count(&self.latent, &[0; CATEGORIES])
     }
 
     /// An open land or finance problem holds investment back.
@@ -117,6 +119,30 @@ impl FirmState {
         (self.latent[f] | self.ticketed[f] | self.latent[l] | self.ticketed[l]) != 0
     }
 }
+
+/// The sum of two per-category counts. Each count array is read as one 64-bit word and
+/// the bytes are added a word at a time (pairs of bytes into 16-bit lanes, then the lanes
+/// by one multiplication): the hot loops take these sums for every firm and day, and a byte
+/// at a time they were fourteen loads and adds.
+#[inline]
+pub fn problem_count(a: &[u8; CATEGORIES], b: &[u8; CATEGORIES]) -> u32 {
+    const BYTES: u64 = 0x00FF_00FF_00FF_00FF;
+    let word = |counts: &[u8; CATEGORIES]| {
+        let mut bytes = [0u8; 8];
+        bytes[..CATEGORIES].copy_from_slice(counts);
+        u64::from_le_bytes(bytes)
+    };
+    let (a, b) = (word(a), word(b));
+    // Four 16-bit lanes, each at most 4 · 255 = 1,020: no lane overflows into the next.
+    let lanes = (a & BYTES) + ((a >> 8) & BYTES) + (b & BYTES) + ((b >> 8) & BYTES);
+    // The multiplication adds all four lanes into the top one (at most 4,080).
+    (lanes.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32
+}
+
+const _: () = assert!(
+    CATEGORIES <= 8,
+    "problem_count reads each count array as one word"
+);
 
 /// Digital-transformation stage of a firm (智改数转, FACTS B11).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -139,4 +165,32 @@ pub struct Capabilities {
     pub rd_institution: bool,
     pub stage: DigitalStage,
     pub green: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_counts_add_up_a_word_at_a_time() {
+        let naive = |a: &[u8; CATEGORIES], b: &[u8; CATEGORIES]| -> u32 {
+            a.iter().chain(b).map(|&n| u32::from(n)).sum()
+        };
+        let cases = [
+            ([0; CATEGORIES], [0; CATEGORIES]),
+            ([255; CATEGORIES], [255; CATEGORIES]),
+            ([1, 2, 3, 4, 5, 6, 7], [7, 6, 5, 4, 3, 2, 1]),
+            ([255, 0, 255, 0, 255, 0, 255], [0, 255, 0, 255, 0, 255, 0]),
+            ([0, 0, 0, 0, 0, 0, 200], [9, 0, 0, 0, 0, 0, 0]),
+        ];
+        for (a, b) in cases {
+            assert_eq!(problem_count(&a, &b), naive(&a, &b), "{a:?} {b:?}");
+        }
+        let state = FirmState {
+            latent: [3, 0, 0, 0, 0, 0, 1],
+            ticketed: [0, 2, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        assert_eq!((state.open_problems(), state.latent_problems()), (6, 4));
+    }
 }

@@ -83,7 +83,7 @@ pub fn step_problems(
     }
     // Draw 2 is made for every firm: whether a firm has latent problems differs from firm
     // to firm, and a branch on it was mispredicted. With none, `solve < 0` is never true.
-    let latent: u32 = state.latent.iter().map(|&n| u32::from(n)).sum();
+    let latent = state.latent_problems();
     let p = settings.self_resolve_chance;
     let solve = rng.uniform_nth(2);
     if solve < p * f64::from(latent) {
