@@ -15,7 +15,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
+use super::chunks::{Stepping, for_tables};
 use super::exits::{ExitClocks, append};
 use super::land::{Requests, SpaceRequests, queue_requests};
 use crate::model::{
@@ -65,19 +65,28 @@ pub fn request_land_and_run_exit_clocks(
         }
         evening
     };
-    let mut day = Evening {
+    let mut tables: Vec<_> = firms
+        .contiguous_iter_mut()
+        .expect("firm components live in tables")
+        .collect();
+    let slices = tables
+        .iter_mut()
+        .map(|(entities, ids, profiles, states, lands, survival)| {
+            (
+                *entities,
+                *ids,
+                *profiles,
+                *states,
+                lands.bypass_change_detection(),
+                survival.bypass_change_detection(),
+            )
+        });
+    let found = for_tables(*stepping, slices, &work, &Evening::add);
+    let day = Evening {
         requests: Requests::reusing(buffer),
         ..Evening::default()
-    };
-    let tables = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (entities, ids, profiles, states, mut lands, mut survival) in tables {
-        let lands = lands.bypass_change_detection();
-        let survival = survival.bypass_change_detection();
-        let slices = (entities, ids, profiles, states, lands, survival);
-        day = day.add(for_chunks(*stepping, slices, &work, &Evening::add));
     }
+    .add(found);
     let Evening {
         requests,
         mut exiting,

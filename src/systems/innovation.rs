@@ -5,7 +5,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
+use super::chunks::{Stepping, for_tables};
 use crate::model::{
     AboveScale, Capabilities, Clock, DigitalStage, Exited, FirmId, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
@@ -36,22 +36,18 @@ pub fn transform_firms(
         }
         steps
     };
-    let mut steps = Steps::default();
-    let tables = firms
+    let mut tables: Vec<_> = firms
         .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (ids, mut caps, mut states) in tables {
-        let (caps, states) = (
+        .expect("firm components live in tables")
+        .collect();
+    let slices = tables.iter_mut().map(|(ids, caps, states)| {
+        (
+            *ids,
             caps.bypass_change_detection(),
             states.bypass_change_detection(),
-        );
-        steps = steps.add(for_chunks(
-            *stepping,
-            (ids, caps, states),
-            &work,
-            &Steps::add,
-        ));
-    }
+        )
+    });
+    let steps = for_tables(*stepping, slices, &work, &Steps::add);
     let new = u64::from(clock.day >= settings.count_from_day);
     counts.covered += steps.diagnoses;
     counts.new_workshops += new * steps.workshops;

@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
+use super::chunks::{Stepping, for_tables};
 use crate::model::{
     CATEGORIES, Clock, Counters, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
@@ -23,27 +23,28 @@ pub fn arise_problems(
 ) {
     let prefix = day_prefix(stream_prefix(seed.0, Purpose::Problems), clock.day);
     let settings = &*settings;
-    let tables = firms
+    let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
+        let (mut arisen, mut solved) = (0u64, 0u64);
+        for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
+            let rng = StreamRng::from_day_prefix(prefix, u64::from(id.0));
+            let chance = settings.chance_by_tier[profile.tier.index()];
+            let step = step_problems(state, chance, settings, &rng);
+            arisen += u64::from(step.arisen);
+            solved += u64::from(step.solved);
+        }
+        (arisen, solved)
+    };
+    let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
+    let mut tables: Vec<_> = firms
         .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (ids, profiles, mut states) in tables {
-        let states = states.bypass_change_detection();
-        let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
-            let (mut arisen, mut solved) = (0u64, 0u64);
-            for ((id, profile), state) in ids.iter().zip(profiles).zip(states) {
-                let rng = StreamRng::from_day_prefix(prefix, u64::from(id.0));
-                let chance = settings.chance_by_tier[profile.tier.index()];
-                let step = step_problems(state, chance, settings, &rng);
-                arisen += u64::from(step.arisen);
-                solved += u64::from(step.solved);
-            }
-            (arisen, solved)
-        };
-        let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
-        let (arisen, solved) = for_chunks(*stepping, (ids, profiles, states), &work, &add);
-        counters.problems.arisen += arisen;
-        counters.problems.solved_alone += solved;
-    }
+        .expect("firm components live in tables")
+        .collect();
+    let slices = tables
+        .iter_mut()
+        .map(|(ids, profiles, states)| (*ids, *profiles, states.bypass_change_detection()));
+    let (arisen, solved) = for_tables(*stepping, slices, &work, &add);
+    counters.problems.arisen += arisen;
+    counters.problems.solved_alone += solved;
 }
 
 /// What happened to one firm's problems in one day.

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_chunks};
+use super::chunks::{Stepping, for_tables};
 use crate::math;
 use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
@@ -66,15 +66,14 @@ pub fn produce(
         }
         day
     };
-    let mut day = Production::default();
-    let tables = firms
+    let mut tables: Vec<_> = firms
         .contiguous_iter_mut()
-        .expect("firm components live in tables");
-    for (ids, profiles, mut states) in tables {
-        let states = states.bypass_change_detection();
-        let table = for_chunks(*stepping, (ids, profiles, states), &work, &Production::add);
-        day = day.add(table);
-    }
+        .expect("firm components live in tables")
+        .collect();
+    let slices = tables
+        .iter_mut()
+        .map(|(ids, profiles, states)| (*ids, *profiles, states.bypass_change_detection()));
+    let day = for_tables(*stepping, slices, &work, &Production::add);
     *totals = day.totals;
     counters.disturbance_cost_yuan += day.disturbance;
 }
