@@ -78,6 +78,13 @@ tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2);
 tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2, E e1 e2);
 tuple_slices!(A a1 a2, B b1 b2, C c1 c2, D d1 d2, E e1 e2, F f1 f2);
 
+/// The tables of a firm query's `contiguous_iter_mut`, collected: their slices, borrowed from
+/// this list, go to `for_tables` together. Firm components are table components, so a firm
+/// query is always dense.
+pub fn collect_tables<T, E: std::fmt::Debug>(tables: Result<impl Iterator<Item = T>, E>) -> Vec<T> {
+    tables.expect("firm components live in tables").collect()
+}
+
 /// Runs `work` over the slices of every table a query matches: in one call per table on
 /// this thread when the tables hold fewer firms than the stepping threshold in all, else
 /// over chunks of `chunk_firms` firms on rayon's pool, results merged with `merge` (which

@@ -15,7 +15,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_tables};
+use super::chunks::{Stepping, collect_tables, for_tables};
 use super::exits::{ExitClocks, append};
 use super::land::{Requests, SpaceRequests, queue_requests};
 use crate::model::{
@@ -65,10 +65,7 @@ pub fn request_land_and_run_exit_clocks(
         }
         evening
     };
-    let mut tables: Vec<_> = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables")
-        .collect();
+    let mut tables = collect_tables(firms.contiguous_iter_mut());
     let slices = tables
         .iter_mut()
         .map(|(entities, ids, profiles, states, lands, survival)| {

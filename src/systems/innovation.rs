@@ -5,7 +5,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_tables};
+use super::chunks::{Stepping, collect_tables, for_tables};
 use crate::model::{
     AboveScale, Capabilities, Clock, DigitalStage, Exited, FirmId, FirmState, InnovationCounts,
     InnovationSettings, Ledger, Programme, RunSeed,
@@ -36,10 +36,7 @@ pub fn transform_firms(
         }
         steps
     };
-    let mut tables: Vec<_> = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables")
-        .collect();
+    let mut tables = collect_tables(firms.contiguous_iter_mut());
     let slices = tables.iter_mut().map(|(ids, caps, states)| {
         (
             *ids,

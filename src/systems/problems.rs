@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_tables};
+use super::chunks::{Stepping, collect_tables, for_tables};
 use crate::model::{
     CATEGORIES, Clock, Counters, Exited, FirmId, FirmProfile, FirmState, ProblemSettings, RunSeed,
 };
@@ -35,10 +35,7 @@ pub fn arise_problems(
         (arisen, solved)
     };
     let add = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 + b.1);
-    let mut tables: Vec<_> = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables")
-        .collect();
+    let mut tables = collect_tables(firms.contiguous_iter_mut());
     let slices = tables
         .iter_mut()
         .map(|(ids, profiles, states)| (*ids, *profiles, states.bypass_change_detection()));

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chunks::{Stepping, for_tables};
+use super::chunks::{Stepping, collect_tables, for_tables};
 use crate::math;
 use crate::model::{
     Category, Clock, Counters, DayTotals, Exited, FeeRelief, FirmId, FirmProfile, FirmState,
@@ -66,10 +66,7 @@ pub fn produce(
         }
         day
     };
-    let mut tables: Vec<_> = firms
-        .contiguous_iter_mut()
-        .expect("firm components live in tables")
-        .collect();
+    let mut tables = collect_tables(firms.contiguous_iter_mut());
     let slices = tables
         .iter_mut()
         .map(|(ids, profiles, states)| (*ids, *profiles, states.bypass_change_detection()));
