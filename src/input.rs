@@ -87,8 +87,7 @@ impl Source {
                 message,
             }])
         };
-        let bytes =
-            std::fs::read(path).map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+        let bytes = read_regular_file(path, MAX_INPUT_BYTES).map_err(|m| fail(None, m))?;
         if let Some(pos) = bytes.iter().position(|&b| b == 0) {
             let line = line_of_offset(&bytes, pos);
             return Err(fail(
@@ -151,8 +150,8 @@ impl Source {
                 .map(|(line, key, message)| InputError {
                     file: self.path.clone(),
                     line,
-                    key,
-                    message,
+                    key: key.map(|k| clip(&k, QUOTE_LIMIT)),
+                    message: clip_quotes(&message),
                 })
                 .collect(),
         )
@@ -194,6 +193,111 @@ impl Source {
         }
         best.map(|s| self.line_of(s.start))
     }
+}
+
+/// Largest input file read. Scenario, seeds, sweep and calibration files are kilobytes; the
+/// cap keeps a mistaken path (`/dev/zero`, a data dump) from reading until memory runs out.
+pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+/// Reads a regular file of at most `max` bytes. Anything else (a folder, a FIFO that would
+/// block until a writer comes, a device) is refused with a message saying what it is.
+pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
+        _ => format!("cannot read the file: {e}"),
+    })?;
+    if !meta.is_file() {
+        return Err(format!(
+            "is {}, not a regular file",
+            file_kind(&meta.file_type())
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "the file is larger than {} MiB; input files are a few kilobytes (is this the right file?)",
+            max >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Why `path` cannot be read as an input file (`does not exist`, `is a folder, not a regular
+/// file`, …), or `None` when it is a regular file.
+pub fn not_a_file(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) => Some(format!(
+            "is {}, not a regular file",
+            file_kind(&m.file_type())
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".to_owned()),
+        Err(e) => Some(format!("cannot be read ({e})")),
+    }
+}
+
+/// What a path that is not a regular file is, in a user's words.
+pub fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Longest run of quoted input a message repeats.
+pub const QUOTE_LIMIT: usize = 200;
+
+/// `text` cut to `max` characters, with a note of how much was cut.
+pub fn clip(text: &str, max: usize) -> String {
+    let total = text.chars().count();
+    if total <= max {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} more characters)", total - max)
+}
+
+/// A message with every quoted run (between backticks or double quotes) longer than
+/// [`QUOTE_LIMIT`] characters cut, so that an error never echoes megabytes of input back.
+pub fn clip_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().expect("found");
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        match after.find(quote) {
+            Some(close) => {
+                out.push_str(&clip(&after[..close], QUOTE_LIMIT));
+                out.push(quote);
+                rest = &after[close + 1..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    clip(&out, 4 * QUOTE_LIMIT.max(1) * 5)
 }
 
 fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
@@ -303,5 +407,41 @@ mod tests {
         let m =
             explain("unknown field `capcity`, expected one of `name`, `capacity`, `categories`");
         assert!(m.contains("did you mean `capacity`"), "{m}");
+    }
+
+    #[test]
+    fn quoted_input_is_cut_in_messages() {
+        let long = "x".repeat(2_000_000);
+        let m = clip_quotes(&format!("bad name {long:?} and `{long}`: fix it"));
+        assert!(m.len() < 1_000, "{}", m.len());
+        assert!(m.contains("1999800 more characters"), "{m}");
+        assert!(m.ends_with(": fix it"), "{m}");
+        assert_eq!(clip_quotes("short `a` \"b\" ok"), "short `a` \"b\" ok");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_of_bounded_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Returns at once instead of waiting for a writer.
+        let e = read_regular_file(&fifo, MAX_INPUT_BYTES).unwrap_err();
+        assert!(e.contains("named pipe"), "{e}");
+        let e = read_regular_file(Path::new("/dev/zero"), MAX_INPUT_BYTES).unwrap_err();
+        assert!(e.contains("device"), "{e}");
+        let e = read_regular_file(dir.path(), MAX_INPUT_BYTES).unwrap_err();
+        assert!(e.contains("folder"), "{e}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, vec![b'#'; 2048]).unwrap();
+        let e = read_regular_file(&big, 1024).unwrap_err();
+        assert!(e.contains("larger than"), "{e}");
+        assert_eq!(read_regular_file(&big, 2048).unwrap().len(), 2048);
+        let e = read_regular_file(&dir.path().join("none.toml"), 10).unwrap_err();
+        assert!(e.contains("does not exist"), "{e}");
     }
 }

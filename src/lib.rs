@@ -4,7 +4,8 @@
 //! `model` (components and resources), `systems` (one behaviour per file, run daily in a
 //! fixed order), `engine` (world building and stepping), `metrics` (daily KPIs), `report`
 //! (calibration and target-gap tables), `costs` (policy cost per programme and per unit),
-//! `output` (files written whole or not at all), `memory` (refusing work too large for the
+//! `output` (files written whole or not at all), `results_folder` (the marker, lock and
+//! `--force` rule of every folder reformsim writes), `memory` (refusing work too large for the
 //! machine), `sweep` (batches of runs), `sensitivity` (Sobol and Morris indices), `folders`
 //! (reading output folders back), `chart` (PNG and SVG charts), `compare` (paired scenario
 //! comparison), `html` (report.html), `calibrate` (fitting parameters to observed figures),
@@ -30,6 +31,7 @@ pub mod output;
 #[path = "../benches/reference/mod.rs"]
 pub mod reference;
 pub mod report;
+pub mod results_folder;
 pub mod rng;
 pub mod scenario;
 pub mod seeds;

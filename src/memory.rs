@@ -7,7 +7,7 @@
 //! the baseline's 1,461 days (tickets, land contracts and loans accumulate). The small test
 //! city takes more, 488 bytes per firm over 30 days (300,000 firms: more of its firms hold
 //! park space). The estimate rounds each up so that a run stays within what it announced;
-//! `tests/memory_estimate.rs` checks that on a real run.
+//! `tests/integration/memory_estimate.rs` checks that on a real run.
 
 use std::path::Path;
 

@@ -574,6 +574,14 @@ impl MetricsLog {
     }
 }
 
+/// The latest start of a horizon on which `kpi` is defined on `date`, when the KPI looks
+/// back before the date's own year: year-to-date growth compares with the same span a year
+/// earlier, so the whole prior year must be simulated (`ytd_growth`).
+pub fn needs_start_by(kpi: &str, date: Date) -> Option<Date> {
+    kpi.ends_with("_growth_ytd")
+        .then(|| date.start_of_year().one_year_earlier())
+}
+
 fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
 }

@@ -34,46 +34,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// A run folder being written. Files go into a hidden sibling folder; `commit` then puts the
-/// whole folder in place at once, so a run killed at any moment leaves either the previous
-/// folder or the complete new one, never a mix. An existing folder that holds anything is
-/// replaced only when `force` is set.
+/// A results folder being written (run, calibration, comparison, merged sweep). Files go into
+/// a hidden sibling folder; `commit` then puts the whole folder in place at once, so a command
+/// killed at any moment leaves either the previous folder or the complete new one, never a
+/// mix. The rules of `results_folder` apply: an occupied folder is replaced only with
+/// `force`, and only if it holds reformsim's results and nothing else; the folder's lock is
+/// held from `begin` until the value is dropped.
 pub struct StagedFolder {
     target: PathBuf,
     staging: PathBuf,
     committed: bool,
+    // Declared last: released only after `drop` has removed an uncommitted staging folder.
+    _lock: crate::results_folder::Lock,
 }
 
 impl StagedFolder {
-    /// Checks that `target` may be written and creates the staging folder next to it.
-    /// Staging folders left by killed runs with the same target are removed first.
-    pub fn begin(target: &Path, force: bool) -> Result<StagedFolder> {
-        if target.exists() {
-            if !target.is_dir() {
-                anyhow::bail!("{} exists and is not a folder", target.display());
-            }
-            let occupied = std::fs::read_dir(target)
-                .with_context(|| format!("cannot read the output folder {}", target.display()))?
-                .next()
-                .is_some();
-            if occupied && !force {
-                anyhow::bail!(
-                    "{} already holds results; pass --force to replace them, or choose another --out",
-                    target.display()
-                );
-            }
-        }
-        let leaf = target
-            .file_name()
-            .context("the output folder has no name")?
-            .to_string_lossy()
-            .into_owned();
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create the output folder {}", parent.display()))?;
+    /// Checks that `target` may be written, takes its lock and creates the staging folder
+    /// next to it, with the results marker for `kind` already in it. Staging folders left by
+    /// killed writers of the same target are removed first: holding the lock proves that
+    /// their owners are gone.
+    pub fn begin(target: &Path, force: bool, kind: &str) -> Result<StagedFolder> {
+        use crate::results_folder::{check_writable, lock, parent_and_leaf, write_marker};
+        // Checked before the lock too, so that a refusal creates nothing at all.
+        check_writable(target, force)?;
+        let lock = lock(target, false)?;
+        check_writable(target, force)?;
+        let (parent, leaf) = parent_and_leaf(target)?;
         let stale = format!(".{leaf}.partial-");
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
@@ -85,11 +71,14 @@ impl StagedFolder {
         let staging = parent.join(format!("{stale}{}", std::process::id()));
         std::fs::create_dir(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
-        Ok(StagedFolder {
+        let folder = StagedFolder {
             target: target.to_path_buf(),
             staging,
             committed: false,
-        })
+            _lock: lock,
+        };
+        write_marker(folder.path(), kind)?;
+        Ok(folder)
     }
 
     /// Where to write the files.
@@ -98,17 +87,28 @@ impl StagedFolder {
     }
 
     /// Puts the staged folder in place of the target (atomically on Linux when the target
-    /// exists: the two folders are exchanged, then the old one is removed).
+    /// exists: the two folders are exchanged, then the old one is removed). Once the new
+    /// results are in place the command has succeeded: previous results that cannot be
+    /// deleted (another user's files) are left where the exchange put them, with a warning
+    /// that names the folder.
     pub fn commit(mut self) -> Result<()> {
         let what = || format!("cannot move the results into {}", self.target.display());
         if self.target.exists() {
             exchange(&self.staging, &self.target).with_context(what)?;
+            self.committed = true;
             // The staging path now holds the previous results.
-            std::fs::remove_dir_all(&self.staging).with_context(what)?;
+            if let Err(e) = std::fs::remove_dir_all(&self.staging) {
+                eprintln!(
+                    "warning: the new results are in {}, but the previous ones could not all be \
+                     deleted ({e}); what is left of them is in {}: delete it yourself",
+                    self.target.display(),
+                    self.staging.display()
+                );
+            }
         } else {
             std::fs::rename(&self.staging, &self.target).with_context(what)?;
+            self.committed = true;
         }
-        self.committed = true;
         Ok(())
     }
 }

@@ -135,6 +135,8 @@ impl Tolerance {
 #[derive(Clone, Debug)]
 pub struct Seeds {
     pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes: a sweep refuses to resume over a changed seeds file.
+    pub sha256: String,
     pub file: SeedsFile,
 }
 
@@ -166,6 +168,7 @@ pub fn load(path: &Path) -> Result<Seeds, InputErrors> {
     }
     Ok(Seeds {
         path: path.to_owned(),
+        sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
         file,
     })
 }

@@ -2,7 +2,7 @@
 //! same arithmetic and the same random draws) written as a plain struct-of-arrays loop, with
 //! no ECS in the way. Its speed is the "physical limit" the model's core update is held
 //! against (`reformsim bench` prints the ratio, docs/PERFORMANCE.md reports it), and
-//! `tests/reference.rs` checks that it gives the same aggregates as the ECS systems.
+//! `tests/integration/reference.rs` checks that it gives the same aggregates as the ECS systems.
 //!
 //! Compiled into the library as `reformsim::reference` (see `src/lib.rs`), so that the bench
 //! command, the criterion benches and the test share one copy.

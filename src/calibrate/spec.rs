@@ -156,21 +156,14 @@ pub struct Calibration {
 /// Most parameters one calibration may fit: Nelder–Mead needs far more evaluations beyond.
 pub const MAX_PARAMETERS: usize = 12;
 
-fn is_plain_name(name: &str) -> bool {
-    !(name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) || name.contains(".."))
-}
-
 /// Reads and checks a calibration file, its base scenario and the figures it names.
 pub fn load(path: &Path) -> Result<Calibration, InputErrors> {
     let source = Source::read(path)?;
     let file: CalibrationFile = source.parse()?;
     let mut problems = Vec::new();
     let h = &file.calibration;
-    if !is_plain_name(&h.name) {
-        problems.push(Problem::new(
-            "calibration.name",
-            "must be a plain folder name (no `/`, `\\` or `..`)",
-        ));
+    if let Some(m) = crate::scenario::name_problem(&h.name) {
+        problems.push(Problem::new("calibration.name", m));
     }
     if h.replicates == 0 || h.replicates > 1000 {
         problems.push(Problem::new(
@@ -378,6 +371,20 @@ fn resolve_figures(
             ));
             continue;
         }
+        if let Some(by) = crate::metrics::needs_start_by(kpi, date)
+            && s.start > by
+        {
+            problems.push(Problem::new(
+                key,
+                format!(
+                    "figure {} is `{kpi}` on {date}, which is undefined on this horizon: it \
+                     compares with the same span a year earlier, so the run must start by {by}, \
+                     and the scenario starts {}",
+                    f.id, s.start
+                ),
+            ));
+            continue;
+        }
         out.push(Target {
             id: f.id.clone(),
             kpi: kpi.clone(),
@@ -399,6 +406,9 @@ type FieldErrors = Vec<(&'static str, String)>;
 /// and the start value.
 fn check_parameter(p: &Parameter, tree: &Value) -> Result<(Vec<Segment>, f64), FieldErrors> {
     let segments = keypath::parse(&p.key).map_err(|m| vec![("key", m)])?;
+    if let Some(m) = keypath::fixed_key_problem(&p.key) {
+        return Err(vec![("key", m)]);
+    }
     let mut probe = tree.clone();
     let current = match keypath::slot(&mut probe, &segments) {
         None => {

@@ -44,10 +44,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             .join("calibration")
             .join(&c.header.name)
     });
-    let folder = StagedFolder::begin(&out, args.force)?;
-    let jobs = args
-        .jobs
-        .map_or_else(rayon::current_num_threads, |j| j as usize);
+    let folder = StagedFolder::begin(&out, args.force, "calibration")?;
+    let jobs = super::sweep::worker_jobs(
+        args.jobs.map(|j| j as usize),
+        u64::from(c.header.replicates),
+        args.quiet,
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()

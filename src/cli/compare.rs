@@ -1,7 +1,7 @@
 //! `reformsim compare DIR DIR... [--out DIR]`: run folders side by side, the first as the
 //! reference; writes comparison.csv, comparison.json, charts and report.html.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
@@ -12,7 +12,7 @@ use super::chart::{draw_folder, print_drawn};
 use crate::chart::Format;
 use crate::compare::{compare as compare_runs, comparison_csv};
 use crate::folders::RunFolder;
-use crate::output::write_atomic;
+use crate::output::{StagedFolder, write_atomic};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -29,6 +29,9 @@ pub struct CompareArgs {
     /// growth, outlays); default: every 31 December simulated and the last day.
     #[arg(long = "at", value_parser = parse_date)]
     pub at: Vec<crate::date::Date>,
+    /// Replace an earlier comparison in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -55,21 +58,23 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         })
         .collect();
     let c = compare_runs(&runs, &scenarios, &args.at)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> = runs.iter().map(RunFolder::name).collect();
-        PathBuf::from("output").join("compare").join(format!(
-            "{}-vs-{}",
-            names[0],
-            names[1..].join("-")
-        ))
-    });
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    write_atomic(&out.join("comparison.csv"), &comparison_csv(&c)?)?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&runs));
+    if let Some(dir) = args.dirs.iter().find(|d| same_folder(d, &out)) {
+        return Err(anyhow::anyhow!(
+            "--out {} is one of the run folders being compared ({}); choose another --out",
+            out.display(),
+            dir.display()
+        )
+        .into());
+    }
+    let folder = StagedFolder::begin(&out, args.force, "comparison")?;
+    let dir = folder.path();
+    write_atomic(&dir.join("comparison.csv"), &comparison_csv(&c)?)?;
     let mut json = serde_json::to_vec_pretty(&c).context("cannot serialise comparison.json")?;
     json.push(b'\n');
-    write_atomic(&out.join("comparison.json"), &json)?;
-    let drawn = draw_folder(&out, args.format)?;
+    write_atomic(&dir.join("comparison.json"), &json)?;
+    let drawn = draw_folder(dir, args.format)?;
+    folder.commit()?;
     if !args.quiet {
         println!(
             "compared {} scenario(s) with {}; wrote {}/{{comparison.csv,comparison.json}}",
@@ -99,4 +104,59 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         print_drawn(&out, &drawn);
     }
     Ok(())
+}
+
+/// `output/compare/<reference>-vs-<others>`, from the scenario names the run folders
+/// recorded. Those names come from files anyone can edit, so each is reduced to a plain
+/// folder name first, and a long list is cut and made unique by a hash of the whole.
+fn default_out(runs: &[RunFolder]) -> PathBuf {
+    let names: Vec<String> = runs.iter().map(|r| plain_name(&r.name())).collect();
+    let mut leaf = format!("{}-vs-{}", names[0], names[1..].join("-"));
+    if leaf.len() > crate::scenario::MAX_NAME_CHARS {
+        let hash = crate::scenario::hex_sha256(leaf.as_bytes());
+        leaf.truncate(crate::scenario::MAX_NAME_CHARS - 13);
+        leaf = format!("{leaf}-{}", &hash[..12]);
+    }
+    PathBuf::from("output").join("compare").join(leaf)
+}
+
+/// A name as a plain folder name: letters, digits, `-` and `_` kept, anything else `_`.
+fn plain_name(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .take(crate::scenario::MAX_NAME_CHARS)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if plain.is_empty() {
+        "run".into()
+    } else {
+        plain
+    }
+}
+
+/// Whether two paths name the same existing folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_name;
+
+    #[test]
+    fn names_from_files_become_plain_folder_names() {
+        assert_eq!(plain_name("../../../x"), "_________x");
+        assert_eq!(plain_name(""), "run");
+        assert_eq!(plain_name("有链有基金"), "_____");
+        assert_eq!(plain_name("no-campaign"), "no-campaign");
+    }
 }

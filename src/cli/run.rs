@@ -108,7 +108,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         memory,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let folder = StagedFolder::begin(&out, args.force)?;
+    let folder = StagedFolder::begin(&out, args.force, "run")?;
 
     let started = Instant::now();
     let results = if args.check_invariants {

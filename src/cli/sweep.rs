@@ -19,8 +19,8 @@ pub struct SweepArgs {
     /// Run only shard I of N (1-based), e.g. `--shard 2/4`. Without it, Slurm job arrays
     /// (SLURM_ARRAY_TASK_ID, _MIN, _STEP, _COUNT) or Kubernetes Indexed Jobs
     /// (JOB_COMPLETION_INDEX with --shards N) choose the shard.
-    #[arg(long, value_name = "I/N", conflicts_with = "shards")]
-    pub shard: Option<String>,
+    #[arg(long, value_name = "I/N", conflicts_with = "shards", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
     /// Number of shards, with the index from JOB_COMPLETION_INDEX (0-based).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub shards: Option<u64>,
@@ -53,6 +53,39 @@ pub struct MergeArgs {
     /// Where to write the merged sweep.
     #[arg(long)]
     pub out: PathBuf,
+    /// Replace an earlier merged sweep in the output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `--shard I/N`: a usage error (exit 2) unless 1 ≤ I ≤ N.
+fn parse_shard(spec: &str) -> Result<(u64, u64), String> {
+    let expected = || format!("expected I/N with 1 ≤ I ≤ N, e.g. 2/4; got `{spec}`");
+    let (i, n) = spec.split_once('/').ok_or_else(expected)?;
+    let (i, n): (u64, u64) = match (i.trim().parse(), n.trim().parse()) {
+        (Ok(i), Ok(n)) => (i, n),
+        _ => return Err(expected()),
+    };
+    if i == 0 || i > n {
+        return Err(expected());
+    }
+    Ok((i, n))
+}
+
+/// Worker threads for `runs` runs: `--jobs`, or every core, but never more than the cores
+/// (more threads than cores only add memory and switching) nor than the runs. Says so when
+/// it cuts a `--jobs` the user gave.
+pub(crate) fn worker_jobs(asked: Option<usize>, runs: u64, quiet: bool) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let wanted = asked.unwrap_or(cores);
+    let jobs = wanted
+        .min(cores)
+        .min(usize::try_from(runs).unwrap_or(usize::MAX))
+        .max(1);
+    if asked.is_some() && jobs < wanted && !quiet {
+        eprintln!("note: --jobs {wanted} cut to {jobs} ({cores} core(s), {runs} run(s) to do)");
+    }
+    jobs
 }
 
 /// The shard to run: `--shard I/N`, else `--shards N` with JOB_COMPLETION_INDEX, else a
@@ -64,11 +97,8 @@ fn shard(args: &SweepArgs) -> anyhow::Result<Option<(u64, u64)>> {
             .parse()
             .with_context(|| format!("{k} = `{v}` is not a whole number"))
     };
-    let (i, n) = if let Some(spec) = &args.shard {
-        let (i, n) = spec
-            .split_once('/')
-            .with_context(|| format!("--shard `{spec}`: expected I/N, e.g. 2/4"))?;
-        (num("--shard", i.to_owned())?, num("--shard", n.to_owned())?)
+    let (i, n) = if let Some(shard) = args.shard {
+        return Ok(Some(shard));
     } else if let Some(n) = args.shards {
         let index = env("JOB_COMPLETION_INDEX").context(
             "--shards N takes the shard index from JOB_COMPLETION_INDEX, which is not set",
@@ -98,9 +128,6 @@ fn shard(args: &SweepArgs) -> anyhow::Result<Option<(u64, u64)>> {
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let sweep = sweep::load(&args.sweep)?;
     let shard = shard(args)?;
-    let jobs = args
-        .jobs
-        .map_or_else(rayon::current_num_threads, usize::from);
     let runs = match shard {
         None => sweep.runs(),
         Some((i, n)) => {
@@ -108,6 +135,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             s.end_run - s.first_run
         }
     };
+    let jobs = worker_jobs(args.jobs.map(usize::from), runs, args.quiet);
     if args.plan {
         print_plan(&sweep, shard, runs, jobs);
         return Ok(());
@@ -230,7 +258,7 @@ fn human(seconds: f64) -> String {
 }
 
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
-    let n = sweep::merge(&args.dirs, &args.out)?;
+    let n = sweep::merge(&args.dirs, &args.out, args.force)?;
     println!(
         "merged {n} shard(s) into {}/{{runs.csv,points.csv,manifest.json}}",
         args.out.display()

@@ -16,7 +16,7 @@ pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, Pol
 pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;
-pub use validate::{MAX_DAYS, MAX_FIRMS, validate};
+pub use validate::{MAX_DAYS, MAX_FIRMS, MAX_NAME_CHARS, name_problem, validate};
 
 use crate::input::{InputErrors, Source};
 use crate::seeds::Seeds;
@@ -44,10 +44,10 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
         None => None,
         Some(rel) => {
             let seeds_path = path.parent().unwrap_or(Path::new(".")).join(rel);
-            if !seeds_path.is_file() {
+            if let Some(why) = crate::input::not_a_file(&seeds_path) {
                 return Err(source.place(vec![crate::input::Problem::new(
                     "scenario.seeds",
-                    format!("the seeds file {} does not exist (paths are relative to the scenario file's folder)", seeds_path.display()),
+                    format!("the seeds file {} {why} (paths are relative to the scenario file's folder)", seeds_path.display()),
                 )]));
             }
             match crate::seeds::load(&seeds_path) {
@@ -97,12 +97,12 @@ pub(crate) fn base_scenario_path(
     problems: &mut Vec<crate::input::Problem>,
 ) -> std::path::PathBuf {
     let path = file.parent().unwrap_or(Path::new(".")).join(named);
-    if !path.is_file() {
+    if let Some(why) = crate::input::not_a_file(&path) {
         let kind = key.split('.').next().unwrap_or("referring");
         problems.push(crate::input::Problem::new(
             key,
             format!(
-                "the scenario {} does not exist (paths are relative to the {kind} file's folder)",
+                "the scenario {} {why} (paths are relative to the {kind} file's folder)",
                 path.display()
             ),
         ));

@@ -15,6 +15,29 @@ pub const MAX_DAYS: i32 = 50 * 366;
 /// Most matchmaking events in one day.
 pub const MAX_EVENTS_PER_DAY: f64 = 100.0;
 
+/// Longest name of a scenario, sweep or calibration: the name becomes a folder, and file
+/// systems allow 255 bytes per name (a run folder's name adds the seed and counts).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// What is wrong with a name that becomes an output folder (a scenario's, a sweep's, a
+/// calibration's, or a comparison's default), if anything. One rule for every command, so
+/// that `validate` never accepts a name that `run` cannot use: 1 to [`MAX_NAME_CHARS`]
+/// ASCII letters, digits, `-` and `_`, which also rules out `/`, `..` and hidden names.
+pub fn name_problem(name: &str) -> Option<String> {
+    let plain = !name.is_empty()
+        && name.len() <= MAX_NAME_CHARS
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (!plain).then(|| {
+        format!(
+            "must be a plain folder name: 1 to {MAX_NAME_CHARS} letters, digits, `-` or `_` \
+             (it names the output folder), got {:?}",
+            crate::input::clip(name, 40)
+        )
+    })
+}
+
 /// Every problem in the scenario, its timeline included; empty when it is valid.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut problems = validate_values(s);
@@ -28,16 +51,8 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     let mut p = Checker::default();
     let meta = &s.scenario;
-    if meta.name.is_empty()
-        || !meta
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        p.push(
-            "scenario.name",
-            format!("must be non-empty and use only letters, digits, `-` and `_` (it names the output folder), got {:?}", meta.name),
-        );
+    if let Some(m) = name_problem(&meta.name) {
+        p.push("scenario.name", m);
     }
     let days = meta.end.days_since(meta.start);
     if days < 0 {

@@ -20,6 +20,7 @@ use super::manifest::{Manifest, Shard};
 use super::spec::{Sweep, apply};
 use super::table::{Columns, csv_line, write_points};
 use crate::engine::Simulation;
+use crate::results_folder;
 use crate::rng::replicate_seed;
 
 /// How to run a sweep.
@@ -48,21 +49,33 @@ pub fn execute(sweep: &Sweep, opts: &Options) -> Result<Outcome> {
         .shard
         .map(|(i, n)| Shard::new(i, n, sweep.points(), sweep.header.replicates));
     let (first, end) = shard.map_or((0, sweep.runs()), |s| (s.first_run, s.end_run));
-    std::fs::create_dir_all(&opts.out)
-        .with_context(|| format!("cannot create the output folder {}", opts.out.display()))?;
+    // An unsharded sweep holds its folder alone. The shards of a sweep share one folder, so
+    // each takes the folder's lock shared and its own shard's lock alone: two runs of one
+    // shard, or a shard and an unsharded sweep, never write one folder at once.
+    let _folder_lock = results_folder::lock(&opts.out, shard.is_some())?;
+    let _shard_lock = match &shard {
+        Some(s) => {
+            let (parent, leaf) = results_folder::parent_and_leaf(&opts.out)?;
+            let lock = parent.join(format!(".{leaf}.shard-{}-of-{}.lock", s.index, s.count));
+            Some(results_folder::lock_file(&lock, &opts.out, false)?)
+        }
+        None => None,
+    };
     let files = Manifest::paths(&opts.out, shard.as_ref());
     let [runs_path, points_path, manifest_path] = &files;
     let partial = partial_path(runs_path);
+    let pending = partial_path(manifest_path);
     let manifest = Manifest::new(sweep, &columns, shard);
 
     if manifest_path.exists() {
         if opts.resume && !opts.force {
             let old: Manifest = serde_json::from_slice(&std::fs::read(manifest_path)?)
                 .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-            if old != manifest {
+            if let Some(why) = manifest.difference(&old) {
                 bail!(
-                    "{} belongs to another sweep (or version); use --force to start over",
-                    manifest_path.display()
+                    "{} holds a finished sweep, but {why}; use --force to run it again, or \
+                     choose another --out",
+                    opts.out.display()
                 );
             }
             return Ok(Outcome {
@@ -79,18 +92,27 @@ pub fn execute(sweep: &Sweep, opts: &Options) -> Result<Outcome> {
             );
         }
     }
+    let resuming = opts.resume && !opts.force && partial.exists();
     if opts.force {
-        for f in files.iter().chain([&partial]) {
-            if f.exists() {
-                std::fs::remove_file(f)
-                    .with_context(|| format!("cannot remove {}", f.display()))?;
-            }
-        }
+        clear_for_force(&opts.out, shard.is_some(), &files, &[&partial, &pending])?;
     } else if partial.exists() && !opts.resume {
         bail!(
             "{} holds an unfinished sweep; use --resume to complete it or --force to start over",
             opts.out.display()
         );
+    } else if resuming {
+        check_resumable(&manifest, &pending, &partial)?;
+    } else {
+        check_fresh(&opts.out, shard.is_some())?;
+    }
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create the output folder {}", opts.out.display()))?;
+    if !opts.out.join(results_folder::MARKER).exists() {
+        results_folder::write_marker(&opts.out, "sweep")?;
+    }
+    if !resuming {
+        // What the partial runs table is made of, so that `--resume` can tell a changed sweep.
+        crate::output::write_atomic(&pending, &manifest.to_bytes())?;
     }
 
     let header = csv_line(&columns.runs_header());
@@ -123,12 +145,107 @@ pub fn execute(sweep: &Sweep, opts: &Options) -> Result<Outcome> {
     }
     points?;
     crate::output::write_atomic(manifest_path, &manifest.to_bytes())?;
+    let _ = std::fs::remove_file(&pending);
     Ok(Outcome {
         runs_done_now: end - next,
         runs_total: end - first,
         already_complete: false,
         files,
     })
+}
+
+/// `--force`: the folder must hold reformsim's results and nothing else; then an unsharded
+/// sweep clears all of them (a sweep's charts and sensitivity tables belong to the old runs),
+/// and a shard clears only its own files, leaving the other shards' alone.
+fn clear_for_force(out: &Path, sharded: bool, files: &[PathBuf; 3], own: &[&Path]) -> Result<()> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let names = results_folder::entries(out)?;
+    if names.is_empty() {
+        return Ok(());
+    }
+    results_folder::check_only_results(out, &names)?;
+    let remove = |path: &Path| -> Result<()> {
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        match gone {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    };
+    if sharded {
+        for f in files
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(own.iter().copied())
+        {
+            remove(f)?;
+        }
+    } else {
+        for name in names.iter().filter(|n| *n != results_folder::MARKER) {
+            remove(&out.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// `--resume` over a partial runs table: only if the sweep file, base scenario, seeds file
+/// and version are those that wrote it, by the record written when it was started.
+fn check_resumable(now: &Manifest, pending: &Path, partial: &Path) -> Result<()> {
+    let record = std::fs::read(pending)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok());
+    let Some(then) = record else {
+        bail!(
+            "cannot resume {}: the record of the inputs that wrote it ({}) is missing or \
+             unreadable, so mixing its rows with new ones could mix two sweeps; use --force to \
+             start over",
+            partial.display(),
+            pending.display()
+        );
+    };
+    if let Some(why) = now.difference(&then) {
+        bail!(
+            "cannot resume {}: {why}. Its rows would not match the new runs: restore the \
+             file to resume, or use --force to start over",
+            partial.display()
+        );
+    }
+    Ok(())
+}
+
+/// A new sweep (neither `--resume` over its partial table nor `--force`) starts only in an
+/// empty folder, or, for a shard, in one that holds the other shards' files.
+fn check_fresh(out: &Path, sharded: bool) -> Result<()> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        bail!(
+            "{} exists and is not a folder; choose another --out",
+            out.display()
+        );
+    }
+    let names = results_folder::entries(out)?;
+    let foreign = names.iter().find(|n| {
+        let shard_file = sharded && n.contains(".shard-") && results_folder::is_result_name(n);
+        *n != results_folder::MARKER && !shard_file
+    });
+    if let Some(name) = foreign {
+        bail!(
+            "{} already holds files (`{}`); a sweep writes only into an empty folder. Pass \
+             --force to replace reformsim's results there, or choose another --out",
+            out.display(),
+            crate::input::clip(name, 200)
+        );
+    }
+    Ok(())
 }
 
 fn partial_path(runs: &Path) -> PathBuf {

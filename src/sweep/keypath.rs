@@ -10,6 +10,26 @@ pub enum Segment {
     Index(usize),
 }
 
+/// Why a key that names a value of the scenario cannot be varied by a sweep or fitted by a
+/// calibration, if it cannot: its value never reaches the simulation of a design point. The
+/// seed of each run comes from the sweep's master seed and its replicate number; the seeds
+/// file decides the KPI columns; a name or description changes no number.
+pub fn fixed_key_problem(path: &str) -> Option<String> {
+    let why = match path {
+        "scenario.seed" => {
+            "each run's seed comes from the master seed (`sweep.seed` or `calibration.seed`) \
+             and its replicate number; to vary seeds, raise `replicates`"
+        }
+        "scenario.seeds" => {
+            "the seeds file decides the columns of every run; sweep a copy of the scenario \
+             that names the other seeds file"
+        }
+        "scenario.name" | "scenario.description" => "it labels the scenario and changes no number",
+        _ => return None,
+    };
+    Some(format!("`{path}` cannot be varied: {why}"))
+}
+
 /// Splits a key path into keys and indices; an error says what is wrong with it.
 pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
     let mut out = Vec::new();

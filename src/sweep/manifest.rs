@@ -17,6 +17,11 @@ pub struct Manifest {
     pub sweep_sha256: String,
     pub scenario_file: String,
     pub scenario_sha256: String,
+    /// The base scenario's seeds file (its figures decide the KPI columns), if it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds_sha256: Option<String>,
     pub version: String,
     pub design: Design,
     pub parameters: Vec<Parameter>,
@@ -78,6 +83,8 @@ impl Manifest {
             sweep_sha256: sweep.sha256.clone(),
             scenario_file: file_name(&sweep.base.path),
             scenario_sha256: sweep.base.sha256.clone(),
+            seeds_file: sweep.base.seeds.as_ref().map(|x| file_name(&x.path)),
+            seeds_sha256: sweep.base.seeds.as_ref().map(|x| x.sha256.clone()),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             design: sweep.header.design,
             parameters: sweep.parameters.clone(),
@@ -89,6 +96,37 @@ impl Manifest {
             columns: columns.runs_header(),
             shard,
         }
+    }
+
+    /// How `other` (what wrote earlier files) differs from `self` (what runs now), in a
+    /// user's words, naming the input file that changed; `None` when they are the same
+    /// sweep (the shard section aside).
+    pub fn difference(&self, other: &Manifest) -> Option<String> {
+        let changed = |what: &str, file: &str| {
+            Some(format!(
+                "the {what} {file} has changed since those files were written (its SHA-256 differs)"
+            ))
+        };
+        if self.sweep_sha256 != other.sweep_sha256 {
+            return changed("sweep file", &self.sweep_file);
+        }
+        if self.scenario_sha256 != other.scenario_sha256 {
+            return changed("base scenario", &self.scenario_file);
+        }
+        if self.seeds_sha256 != other.seeds_sha256 {
+            let file = self.seeds_file.as_deref().or(other.seeds_file.as_deref());
+            return changed("seeds file", file.unwrap_or("(none)"));
+        }
+        if self.version != other.version {
+            return Some(format!(
+                "they were written by reformsim {}, and this is {}",
+                other.version, self.version
+            ));
+        }
+        let (mut a, mut b) = (self.clone(), other.clone());
+        a.shard = None;
+        b.shard = None;
+        (a != b).then(|| "they belong to another sweep (design, seed or columns differ)".into())
     }
 
     /// Pretty JSON with sorted keys and a final newline.

@@ -10,8 +10,9 @@ use anyhow::{Context, Result, bail};
 
 use super::manifest::Manifest;
 
-/// Merges the shard outputs found in `dirs` into `out`; returns the number of shards.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<u64> {
+/// Merges the shard outputs found in `dirs` into `out` (written whole, replacing earlier
+/// results only with `force`); returns the number of shards.
+pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u64> {
     let mut shards: Vec<(Manifest, PathBuf)> = Vec::new();
     for dir in dirs {
         let entries =
@@ -36,12 +37,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<u64> {
     reference.shard = None;
     let count = first.shard.expect("checked").count;
     for (m, dir) in &shards {
-        let mut same = m.clone();
-        same.shard = None;
-        if same != reference {
+        if let Some(why) = reference.difference(m) {
             bail!(
-                "the shard in {} is from another sweep, scenario or version than the others",
-                dir.display()
+                "the shard in {} cannot be merged with the one in {}: {why}. Run every shard \
+                 from the same files",
+                dir.display(),
+                shards[0].1.display()
             );
         }
         if m.shard.expect("checked").count != count {
@@ -76,70 +77,125 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<u64> {
         );
     }
 
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    let [runs, points, manifest] = Manifest::paths(out, None);
-    if manifest.exists() {
-        bail!("{} already holds a merged sweep", out.display());
+    if let Some((_, dir)) = shards.iter().find(|(_, d)| same_folder(d, out)) {
+        bail!(
+            "--out {} is a folder the shards are read from ({}); choose another --out",
+            out.display(),
+            dir.display()
+        );
     }
-    let parts = |which: usize| -> Vec<PathBuf> {
+    let folder = crate::output::StagedFolder::begin(out, force, "sweep")?;
+    let [runs, points, manifest] = Manifest::paths(folder.path(), None);
+    let parts = |which: usize| -> Vec<Part> {
         shards
             .iter()
-            .map(|(m, dir)| dir.join(&Manifest::files(m.shard.as_ref())[which]))
+            .map(|(m, dir)| {
+                let s = m.shard.expect("checked");
+                Part {
+                    path: dir.join(&Manifest::files(Some(&s))[which]),
+                    runs: (s.first_run, s.end_run),
+                }
+            })
             .collect()
     };
-    concatenate(&parts(0), &runs, Some(reference.runs))?;
-    concatenate(&parts(1), &points, None)?;
+    concatenate(&parts(0), &runs, true)?;
+    concatenate(&parts(1), &points, false)?;
     crate::output::write_atomic(&manifest, &reference.to_bytes())?;
+    folder.commit()?;
     Ok(count)
 }
 
-/// Writes the parts one after another, keeping the first header only; with `runs`, checks
-/// that the run ids go 0, 1, … runs − 1 exactly once.
-fn concatenate(parts: &[PathBuf], to: &Path, runs: Option<u64>) -> Result<()> {
+/// Whether two paths name the same existing folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// One shard's file, and the run ids [first, end) its shard covers.
+struct Part {
+    path: PathBuf,
+    runs: (u64, u64),
+}
+
+/// Writes the parts one after another, keeping the first header only; with `check_runs`,
+/// checks that each part holds exactly the run ids of its shard, in order, so that a missing
+/// or extra row is blamed on the shard it belongs to.
+fn concatenate(parts: &[Part], to: &Path, check_runs: bool) -> Result<()> {
     let name = to.file_name().unwrap_or_default().to_string_lossy();
     let tmp = to.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
         let mut w = BufWriter::new(File::create(&tmp)?);
         let mut header: Option<Vec<u8>> = None;
-        let mut next = 0u64;
         for part in parts {
+            let path = &part.path;
             let mut r = BufReader::new(
-                File::open(part).with_context(|| format!("cannot open {}", part.display()))?,
+                File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
             );
             let mut line = Vec::new();
             r.read_until(b'\n', &mut line)?;
+            if line.ends_with(b"\r\n") {
+                bail!(
+                    "{} has Windows line endings (CRLF), so it was edited or converted after \
+                     the sweep wrote it; restore the original or run that shard again",
+                    path.display()
+                );
+            }
             match &header {
                 None => {
                     w.write_all(&line)?;
                     header = Some(line.clone());
                 }
-                Some(h) if *h != line => bail!("{} has another header", part.display()),
+                Some(h) if *h != line => bail!(
+                    "{} has other columns than the first shard's; run every shard with the \
+                     same reformsim and files",
+                    path.display()
+                ),
                 Some(_) => {}
             }
+            let (first, end) = part.runs;
+            let mut next = first;
             loop {
                 line.clear();
                 if r.read_until(b'\n', &mut line)? == 0 {
                     break;
                 }
-                if runs.is_some() {
+                if check_runs {
                     let id = line
                         .split(|&b| b == b',')
                         .next()
                         .and_then(|s| std::str::from_utf8(s).ok())
                         .and_then(|s| s.parse::<u64>().ok());
+                    if next >= end {
+                        bail!(
+                            "{}: holds more rows than its shard's runs {first}–{}",
+                            path.display(),
+                            end - 1
+                        );
+                    }
                     if id != Some(next) || line.last() != Some(&b'\n') {
-                        bail!("{}: expected run {next} next", part.display());
+                        bail!(
+                            "{}: expected run {next} next (this shard has runs {first}–{}); \
+                             the file was changed or cut after the sweep wrote it: run the \
+                             shard again with --force",
+                            path.display(),
+                            end - 1
+                        );
                     }
                     next += 1;
                 }
                 w.write_all(&line)?;
             }
-        }
-        if let Some(total) = runs
-            && next != total
-        {
-            bail!("the shards hold {next} runs; the sweep has {total}");
+            if check_runs && next != end {
+                bail!(
+                    "{}: holds runs {first}–{} but its shard has runs {first}–{}: the shard is \
+                     incomplete; run it again with --resume",
+                    path.display(),
+                    next.saturating_sub(1),
+                    end - 1
+                );
+            }
         }
         w.into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?

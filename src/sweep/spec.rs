@@ -113,15 +113,8 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let file: SweepFile = source.parse()?;
     let mut problems = Vec::new();
     let h = &file.sweep;
-    if h.name.is_empty()
-        || h.name.starts_with('.')
-        || h.name.contains(['/', '\\'])
-        || h.name.contains("..")
-    {
-        problems.push(Problem::new(
-            "sweep.name",
-            "must be a plain folder name (no `/`, `\\` or `..`)",
-        ));
+    if let Some(m) = crate::scenario::name_problem(&h.name) {
+        problems.push(Problem::new("sweep.name", m));
     }
     if h.replicates == 0 {
         problems.push(Problem::new("sweep.replicates", "must be at least 1"));
@@ -235,6 +228,9 @@ fn check_parameter(
     base: &Scenario,
 ) -> Result<Vec<Segment>, Vec<(&'static str, String)>> {
     let segments = keypath::parse(&p.key).map_err(|m| vec![("key", m)])?;
+    if let Some(m) = keypath::fixed_key_problem(&p.key) {
+        return Err(vec![("key", m)]);
+    }
     let mut probe = tree.clone();
     let Some(current) = keypath::slot(&mut probe, &segments) else {
         return Err(vec![(

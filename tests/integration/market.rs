@@ -2,9 +2,9 @@
 //! which each lever moves its KPIs over a fixed list of seeds, and conservation of firms,
 //! tickets and park land when firms close and start up.
 
-mod common;
+use crate::common;
 
-use common::{at, mean_kpi, run, small_city_to_2026};
+use crate::common::{at, mean_kpi, run, small_city_to_2026};
 
 use reformsim::engine::Simulation;
 use reformsim::metrics::MetricsRow;

@@ -1,9 +1,9 @@
 //! Outputs are safe: an occupied run folder is never overwritten without --force, a run
 //! killed at any moment leaves the previous results or the complete new ones, work too large
 //! for the memory is refused up front, and `--check-invariants` checks every day without
-//! changing a byte. (Sweeps: tests/sweep.rs; hostile input: tests/cli.rs, tests/fuzz_inputs.rs.)
+//! changing a byte. (Sweeps: tests/integration/sweep.rs; hostile input: tests/integration/cli.rs, tests/integration/fuzz_inputs.rs.)
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -1,7 +1,7 @@
 //! A run stays within the memory it announces. Alone in its test binary: the peak it reads
 //! (`getrusage(RUSAGE_CHILDREN)`) is the largest of every child this process has waited for.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 

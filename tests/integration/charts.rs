@@ -8,7 +8,7 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 fn reformsim() -> Command {
     let mut cmd = Command::cargo_bin("reformsim").expect("binary built");

@@ -1,7 +1,7 @@
 //! The shipped baseline reproduces the briefing's observed figures (FACTS A1–A5, A10–A13)
 //! within their tolerances, for the default seed and as the mean of 10 seeds.
 
-mod common;
+use crate::common;
 
 use reformsim::engine::run_replicates;
 use reformsim::report::calibration;

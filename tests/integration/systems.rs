@@ -1,6 +1,6 @@
 //! Each system alone on a tiny world: a handful of firms, one department, hand-made tickets.
 
-mod common;
+use crate::common;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::RunSystemOnce;

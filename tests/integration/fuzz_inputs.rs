@@ -1,12 +1,12 @@
 //! Hostile input, generated: arbitrary bytes and random mutations of every shipped scenario,
 //! seeds and sweep file are loaded, and loading must never panic. Every rejection names the
 //! file and either a line or a key. The hand-written corpus lives in tests/hostile/ (checked
-//! by tests/cli.rs and below); failures proptest finds are kept in
-//! tests/fuzz_inputs.proptest-regressions and replayed first on every run.
+//! by tests/integration/cli.rs and below); failures proptest finds are kept in
+//! tests/integration/fuzz_inputs.proptest-regressions and replayed first on every run.
 //!
 //! Cases per property: `PROPTEST_CASES` (default 2,048). CI runs the default.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! `arise_problems` then `produce`, on the same firms and seed, give the same totals and
 //! leave every firm in the same state.
 
-mod common;
+use crate::common;
 
 use bevy_ecs::prelude::*;
 use reformsim::engine::Simulation;

@@ -1,9 +1,9 @@
 //! Whole-model behaviour: invariants every tick, reproducibility, a golden run, and the
 //! direction in which each lever moves its KPI over a fixed list of seeds.
 
-mod common;
+use crate::common;
 
-use common::{SEEDS, at, mean_kpi, run, small_city_to_2026};
+use crate::common::{SEEDS, at, mean_kpi, run, small_city_to_2026};
 
 use reformsim::engine::{RunResult, Simulation, TimedSystems, run_replicates};
 use reformsim::output::metrics_csv;

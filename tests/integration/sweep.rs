@@ -2,7 +2,7 @@
 //! a SIGKILL; common random numbers; sampling designs; bad sweep files exit 1 with the file,
 //! line and key.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -80,7 +80,12 @@ fn one_and_two_jobs_write_the_same_bytes() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    // The three files and the marker that says the folder holds reformsim's results.
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names.iter().any(|n| n == ".reformsim-results.json"),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -227,6 +232,13 @@ fn a_torn_last_line_is_dropped_on_resume() {
         .collect();
     let torn = &runs[..cut[5] + 1 + (cut[6] - cut[5]) / 2];
     std::fs::write(out.path().join("runs.csv.partial"), torn).unwrap();
+    // The record of the inputs a sweep writes when it starts: the manifest it will finish
+    // with. Without it --resume refuses (tests/integration/data_safety.rs).
+    std::fs::write(
+        out.path().join("manifest.json.partial"),
+        read(&reference(), "manifest.json"),
+    )
+    .unwrap();
     sweep(out.path(), &["--resume"]);
     assert_same(out.path(), &reference());
     // A finished sweep resumes to nothing and is not overwritten without --force.

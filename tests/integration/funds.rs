@@ -1,9 +1,9 @@
 //! Funds and finance (FACTS B5–B8): money is conserved every day, no fund invests beyond its
 //! size, and each lever moves its KPIs the way docs/MODEL.md says, over a fixed seed list.
 
-mod common;
+use crate::common;
 
-use common::{SEEDS, run, small_city_to_2026};
+use crate::common::{SEEDS, run, small_city_to_2026};
 
 use reformsim::engine::Simulation;
 use reformsim::metrics::MetricsRow;

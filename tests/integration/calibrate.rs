@@ -3,7 +3,7 @@
 //! bytes on one or two threads, and bad files exit 1 naming file, line and key with nothing
 //! written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

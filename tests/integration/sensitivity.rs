@@ -2,7 +2,7 @@
 //! through the sweep machinery. The estimators themselves are verified on the Ishigami
 //! function in `src/sensitivity/`.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 
