@@ -55,13 +55,16 @@ pub struct Row {
     pub diff_mean: Option<f64>,
     pub diff_p05: Option<f64>,
     pub diff_p95: Option<f64>,
-    /// Whether the 90 % interval of the difference excludes zero.
+    /// Whether the 90 % interval of the difference excludes zero; absent when fewer than
+    /// [`MIN_PAIRED_FOR_TEST`] replicates are paired (not testable).
     pub diff_excludes_zero: Option<bool>,
     /// Share of replicates meeting the target (targets only).
     pub p_met: Option<f64>,
     /// Paired mean difference in the city's cumulative outlays by the figure's date.
     pub fiscal_cost_diff_yuan: Option<f64>,
-    /// That outlay difference per unit of KPI difference.
+    /// That outlay difference per unit of KPI difference: only for a difference whose
+    /// interval excludes zero, in a KPI that is not itself an outlay, when more outlay buys
+    /// more of the KPI (a negative ratio is a saving or a loss, not a price).
     pub yuan_per_unit: Option<f64>,
 }
 
@@ -72,7 +75,15 @@ pub struct Comparison {
     pub scenarios: Vec<ScenarioInfo>,
     pub lever_diff: Vec<LeverDiff>,
     pub rows: Vec<Row>,
+    /// What a reader must know about the pairing: unequal or few replicates, dates asked
+    /// for outside the horizon.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
+
+/// Fewest paired replicates from which a difference's 90 % interval is reported as a test:
+/// with one or two, the "interval" is the one or two differences themselves.
+pub const MIN_PAIRED_FOR_TEST: usize = 3;
 
 /// A figure to compare on: a KPI at a date, from the reference run's summary.
 struct Figure {
@@ -230,6 +241,31 @@ pub fn compare(
             paired_replicates: paired.min(run.replicates()).min(reference.replicates()),
         });
     }
+    let mut notes = Vec::new();
+    for info in &scenarios[1..] {
+        let reference_n = scenarios[0].replicates;
+        if info.replicates != reference_n {
+            notes.push(format!(
+                "{} has {} replicate(s) and the reference {} has {reference_n}: only the first \
+                 {} of each are paired",
+                info.name, info.replicates, scenarios[0].name, info.paired_replicates
+            ));
+        }
+        if info.paired_replicates < MIN_PAIRED_FOR_TEST {
+            notes.push(format!(
+                "{} pairs only {} replicate(s) with the reference: its differences are shown \
+                 but are not testable (run both with --replicates {MIN_PAIRED_FOR_TEST} or more)",
+                info.name, info.paired_replicates
+            ));
+        }
+    }
+    if let (Some(&first), Some(&last)) = (reference.dates.first(), reference.dates.last()) {
+        for d in at.iter().filter(|d| **d < first || **d > last) {
+            notes.push(format!(
+                "--at {d} is outside the horizon {first} to {last}, so it has no rows"
+            ));
+        }
+    }
     let mut rows = Vec::new();
     let mut all = figures(reference);
     all.extend(effect_figures(reference, &effect_dates(reference, at)));
@@ -284,11 +320,20 @@ pub fn compare(
                 diff_mean: diff.map(|d| d.mean),
                 diff_p05: diff.map(|d| d.p05),
                 diff_p95: diff.map(|d| d.p95),
-                diff_excludes_zero: diff.map(|d| d.p05 > 0.0 || d.p95 < 0.0),
+                diff_excludes_zero: diff
+                    .filter(|_| n >= MIN_PAIRED_FOR_TEST)
+                    .map(|d| d.p05 > 0.0 || d.p95 < 0.0),
                 p_met,
                 fiscal_cost_diff_yuan: cost,
                 yuan_per_unit: match (cost, diff) {
-                    (Some(c), Some(d)) if d.mean.abs() > 1e-12 => Some(c / d.mean),
+                    (Some(c), Some(d))
+                        if n >= MIN_PAIRED_FOR_TEST
+                            && (d.p05 > 0.0 || d.p95 < 0.0)
+                            && !is_outlay(&f.kpi)
+                            && c / d.mean > 0.0 =>
+                    {
+                        Some(c / d.mean)
+                    }
                     _ => None,
                 },
             });
@@ -299,7 +344,13 @@ pub fn compare(
         lever_diff: lever_diff(scenario_files),
         scenarios,
         rows,
+        notes,
     })
+}
+
+/// Whether a KPI is itself an outlay, whose cost per unit would be 1.
+fn is_outlay(kpi: &str) -> bool {
+    kpi == "fiscal_cost_yuan" || (kpi.starts_with("cost_") && kpi.ends_with("_yuan"))
 }
 
 /// Every key path of a JSON value with its leaf value as JSON text.

@@ -311,6 +311,9 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
         &rows,
         2,
     ));
+    for note in &c.notes {
+        body.push_str(&format!("<p><strong>Note:</strong> {}</p>\n", escape(note)));
+    }
     body.push_str("<h2>Levers that differ</h2>\n");
     if c.lever_diff.is_empty() {
         body.push_str("<p>No lever differs (or the runs did not record scenario.json).</p>\n");

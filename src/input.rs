@@ -119,7 +119,18 @@ impl Source {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, InputErrors> {
         let de = toml::Deserializer::parse(&self.text).map_err(|e| {
             let line = e.span().map(|s| self.line_of(s.start));
-            self.errors(vec![(line, None, first_line(e.message()))])
+            let mut message = first_line(e.message());
+            // toml says "duplicate key" without the key; the span holds it.
+            if message.starts_with("duplicate key")
+                && !message.contains('`')
+                && let Some(key) = e.span().and_then(|s| self.text.get(s))
+            {
+                message = format!(
+                    "duplicate key `{}`: a key may be set only once in a table",
+                    key.trim()
+                );
+            }
+            self.errors(vec![(line, None, message)])
         })?;
         serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
             let path = e.path().to_string();
@@ -263,6 +274,23 @@ pub fn file_kind(t: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// What is wrong with a TOML value that is about to be set into a scenario by key path (a
+/// timeline entry, a sweep's value), where serde would only say "invalid type: null" (a NaN
+/// or infinity, which JSON cannot hold) or "invalid type: map" (an unquoted date).
+pub fn toml_value_problem(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::Float(x) if !x.is_finite() => {
+            Some(format!("must be a finite number, got {x}"))
+        }
+        toml::Value::Datetime(d) => Some(format!(
+            "write a date in quotes, e.g. \"{d}\" (unquoted, TOML reads it as a date-time)"
+        )),
+        toml::Value::Array(items) => items.iter().find_map(toml_value_problem),
+        toml::Value::Table(t) => t.values().find_map(toml_value_problem),
+        _ => None,
+    }
+}
+
 /// Longest run of quoted input a message repeats.
 pub const QUOTE_LIMIT: usize = 200;
 
@@ -311,13 +339,46 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
 }
 
+/// Rust type names in serde's messages, in a planner's words.
+const TYPE_WORDS: &[(&str, &str)] = &[
+    ("expected u8", "expected a whole number ≥ 0"),
+    ("expected u16", "expected a whole number ≥ 0"),
+    ("expected u32", "expected a whole number ≥ 0"),
+    ("expected u64", "expected a whole number ≥ 0"),
+    ("expected usize", "expected a whole number ≥ 0"),
+    ("expected i32", "expected a whole number"),
+    ("expected i64", "expected a whole number"),
+    ("expected f32", "expected a number"),
+    ("expected f64", "expected a number"),
+    ("expected a boolean", "expected true or false"),
+    (
+        "invalid type: map, expected a string",
+        "expected text in quotes; a date must be written in quotes, e.g. \"2024-10-01\" \
+         (unquoted, TOML reads it as a date-time)",
+    ),
+];
+
 /// Makes serde's messages read as advice where we can.
 fn explain(message: &str) -> String {
-    let message = first_line(message);
+    let mut message = first_line(message);
+    for (rust, words) in TYPE_WORDS {
+        if let Some(at) = message.find(rust) {
+            // Only a whole word: `expected u32` but not `expected u32x`.
+            let end = at + rust.len();
+            if !message[end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                message.replace_range(at..end, words);
+            }
+        }
+    }
+    let message = message;
     if let Some(rest) = message.strip_prefix("invalid value: integer `-")
         && let Some((n, expected)) = rest.split_once("`, expected ")
     {
-        return format!("must be a whole number ≥ 0 ({expected}), got -{n}");
+        return if expected.starts_with("a whole number") {
+            format!("must be a whole number ≥ 0, got -{n}")
+        } else {
+            format!("must be a whole number ≥ 0 ({expected}), got -{n}")
+        };
     }
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected ")

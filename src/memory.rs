@@ -47,10 +47,25 @@ pub fn available_bytes() -> Option<u64> {
         }
         _ => None,
     };
-    let user = std::env::var("REFORMSIM_MEMORY_LIMIT")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let user = user_limit().ok().flatten();
     [system, cgroup, user].into_iter().flatten().min()
+}
+
+/// `REFORMSIM_MEMORY_LIMIT`, in bytes, if set; an error if it is set to anything but a
+/// whole number of bytes (a limit the user believes in must never be silently ignored).
+pub fn user_limit() -> Result<Option<u64>, String> {
+    match std::env::var("REFORMSIM_MEMORY_LIMIT") {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err("REFORMSIM_MEMORY_LIMIT is not text; set it to a number of bytes".into())
+        }
+        Ok(v) => v.trim().parse::<u64>().map(Some).map_err(|_| {
+            format!(
+                "REFORMSIM_MEMORY_LIMIT = `{}` is not a whole number of bytes (e.g. 8000000000)",
+                crate::input::clip(&v, 40)
+            )
+        }),
+    }
 }
 
 fn parse_mem_available(meminfo: &str) -> Option<u64> {
@@ -59,12 +74,13 @@ fn parse_mem_available(meminfo: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// An error naming the estimate and what is available when the work would not fit.
-pub fn check_fits(what: &str, estimate: u64) -> Result<(), String> {
+/// An error naming the estimate and what is available when the work would not fit, and
+/// what the command at hand can do about it (`remedy`, e.g. "use fewer firms or replicates").
+pub fn check_fits(what: &str, estimate: u64, remedy: &str) -> Result<(), String> {
+    user_limit()?;
     match available_bytes() {
         Some(available) if estimate > available => Err(format!(
-            "{what} needs about {} of memory but only {} is available; use fewer firms, \
-             fewer replicates or fewer jobs",
+            "{what} needs about {} of memory but only {} is available; {remedy}",
             human(estimate),
             human(available)
         )),

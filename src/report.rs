@@ -33,6 +33,9 @@ pub struct CalibrationRow {
     pub rel_error: Option<f64>,
     pub tolerance: String,
     pub within_tolerance: bool,
+    /// `within tolerance`, `outside tolerance`, or `beyond horizon` (the figure's date was
+    /// not simulated, e.g. with `--days`): a row never fails for want of a simulated value.
+    pub status: &'static str,
 }
 
 /// One target against the simulation.
@@ -102,6 +105,11 @@ pub fn calibration(seeds: &Seeds, results: &[RunResult]) -> Vec<CalibrationRow> 
                 rel_error: simulated.map(|v| (v - observed) / observed),
                 tolerance: tol.describe(&f.unit),
                 within_tolerance: simulated.is_some_and(|v| tol.within(v, observed)),
+                status: match simulated {
+                    None => "beyond horizon",
+                    Some(v) if tol.within(v, observed) => "within tolerance",
+                    Some(_) => "outside tolerance",
+                },
             })
         })
         .collect()
@@ -202,7 +210,12 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
             r.rel_error
                 .map_or_else(|| "–".into(), |e| format!("{:+.2}%", e * 100.0)),
             r.tolerance.clone(),
-            if r.within_tolerance { "yes" } else { "NO" }.into(),
+            match r.status {
+                "within tolerance" => "yes",
+                "outside tolerance" => "NO",
+                other => other,
+            }
+            .into(),
         ]);
     }
     table(&t)

@@ -84,24 +84,30 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         );
         for r in c.rows.iter().filter(|r| r.diff_mean.is_some()) {
             if let (Some(m), Some(a), Some(b)) = (r.diff_mean, r.diff_p05, r.diff_p95) {
+                let interval = match r.diff_excludes_zero {
+                    None => "(not testable: too few paired replicates)".to_owned(),
+                    Some(excludes) => format!(
+                        "(90 % {} – {}){}",
+                        crate::report::fmt_value(a),
+                        crate::report::fmt_value(b),
+                        if excludes { "" } else { "  (includes 0)" }
+                    ),
+                };
                 println!(
-                    "  {:5} {:26} {} {:22} {:>14} (90 % {} – {}){}",
+                    "  {:5} {:26} {} {:22} {:>14} {interval}",
                     r.figure,
                     r.kpi,
                     r.date,
                     r.scenario,
                     crate::report::fmt_value(m),
-                    crate::report::fmt_value(a),
-                    crate::report::fmt_value(b),
-                    if r.diff_excludes_zero == Some(true) {
-                        ""
-                    } else {
-                        "  (includes 0)"
-                    }
                 );
             }
         }
         print_drawn(&out, &drawn);
+    }
+    // Said even with --quiet: each changes how the numbers above may be read.
+    for note in &c.notes {
+        eprintln!("note: {note}");
     }
     Ok(())
 }

@@ -80,8 +80,17 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     // clap has range-checked both overrides, so the scenario stays valid. A campaign that
     // starts after a shortened horizon simply does not happen in it.
     if let Some(days) = args.days {
-        s.scenario.end = s.scenario.start.add_days(days as i32 - 1);
+        let end = s.scenario.start.add_days(days as i32 - 1);
+        if end > s.scenario.end && !args.quiet {
+            eprintln!(
+                "note: --days {days} runs past the scenario's end {} to {end}; the levers in \
+                 force on its last day stay in force",
+                s.scenario.end
+            );
+        }
+        s.scenario.end = end;
     }
+    let city_firms = s.population.firms;
     if let Some(firms) = args.firms {
         s.population.firms = firms;
     }
@@ -106,6 +115,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             args.replicates, s.population.firms
         ),
         memory,
+        "use fewer firms (--firms), fewer days (--days) or fewer replicates (--replicates)",
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let folder = StagedFolder::begin(&out, args.force, "run")?;
@@ -190,6 +200,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         if loaded.seeds.is_some() {
             println!("Calibration against observed figures:");
             println!("{}", report::calibration_text(&calibration));
+            if s.population.firms != city_firms {
+                println!(
+                    "note: --firms {} instead of the scenario's {city_firms}: counts (firms, \
+                     visits, tickets, money) are of a city of another size and are not scaled, \
+                     so their rows cannot match the observed figures; rates and growth can\n",
+                    s.population.firms
+                );
+            }
             println!("Targets:");
             println!("{}", report::targets_text(&targets));
             println!(

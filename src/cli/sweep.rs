@@ -150,6 +150,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             base.population.firms
         ),
         crate::memory::estimate_run_bytes(base.population.firms, days, jobs as u32, jobs),
+        "use fewer jobs (--jobs) or a smaller base scenario",
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = out_dir(args, &sweep);

@@ -35,6 +35,9 @@ pub struct LoadedScenario {
 /// Reads, parses and validates a scenario file and the seeds file it names.
 pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
     let source = Source::read(path)?;
+    if let Some(problem) = other_kind_of_file(&source) {
+        return Err(source.place(vec![problem]));
+    }
     let scenario: Scenario = source.parse()?;
     let problems = validate(&scenario);
     if !problems.is_empty() {
@@ -64,6 +67,48 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
         path: path.to_owned(),
         seeds,
     })
+}
+
+/// What kind of reformsim file a TOML text is, from its top-level tables: `sweep`,
+/// `calibration`, `seeds` (a `[source]` or `[[figure]]`) or `scenario` (anything else).
+pub fn file_kind(text: &str) -> &'static str {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return "scenario";
+    };
+    if table.contains_key("scenario") {
+        "scenario"
+    } else if table.contains_key("calibration") {
+        "calibration"
+    } else if table.contains_key("sweep") {
+        "sweep"
+    } else if table.contains_key("figure") || table.contains_key("source") {
+        "seeds"
+    } else {
+        "scenario"
+    }
+}
+
+/// A problem when a scenario is wanted and `source` is another kind of reformsim file, so
+/// that the user is told which command takes it instead of "unknown key `parameters`".
+fn other_kind_of_file(source: &Source) -> Option<crate::input::Problem> {
+    let (key, message) = match file_kind(&source.text) {
+        "sweep" => (
+            "sweep",
+            "this is a sweep file, not a scenario: run it with `reformsim sweep FILE` (or \
+             `reformsim sensitivity FILE`)",
+        ),
+        "calibration" => (
+            "calibration",
+            "this is a calibration file, not a scenario: run it with `reformsim calibrate FILE`",
+        ),
+        "seeds" => (
+            "source",
+            "this is a seeds file, not a scenario: a scenario names it with \
+             `scenario.seeds = \"…\"`, and `reformsim validate` checks it",
+        ),
+        _ => return None,
+    };
+    Some(crate::input::Problem::new(key, message))
 }
 
 /// The errors of a file that `source` names at `key`, led by one that points at the

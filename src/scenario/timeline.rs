@@ -132,6 +132,10 @@ fn apply(
             ));
             continue;
         }
+        if let Some(m) = crate::input::toml_value_problem(value) {
+            problems.push(Problem::new("", format!("`{path}` {m}")));
+            continue;
+        }
         let new = serde_json::to_value(value).expect("TOML values convert to JSON");
         match slot(&mut tree, path) {
             Some(old) => *old = new,

@@ -253,6 +253,9 @@ fn check_parameter(
             if values.is_empty() {
                 errors.push(("values", "must list at least one value".to_owned()));
             }
+            if let Some(m) = values.iter().find_map(crate::input::toml_value_problem) {
+                errors.push(("values", format!("each value {m}")));
+            }
             values
                 .iter()
                 .map(|v| serde_json::to_value(v).expect("TOML converts to JSON"))
@@ -281,10 +284,27 @@ fn check_parameter(
             Vec::new()
         }
     };
+    let range = p.values.is_none();
     for v in candidates {
         if let Err(m) = apply(tree, &[(&segments, v.clone())]) {
-            errors.push(("values", format!("{v}: {m}")));
+            // A range's ends are given as numbers; name the fields the user wrote.
+            errors.push((if range { "min" } else { "values" }, format!("{v}: {m}")));
         }
+    }
+    // A range samples numbers between its ends: a key that takes whole numbers needs
+    // `integer = true`, or every fractional point would fail when it runs.
+    if range
+        && !p.integer
+        && let Some(min) = p.min.filter(|m| m.is_finite())
+        && apply(tree, &[(&segments, number(min.floor() + 0.5, false))]).is_err()
+        && apply(tree, &[(&segments, number(min, true))]).is_ok()
+    {
+        // The ends failed for the same reason, as floating-point numbers.
+        errors.retain(|(field, _)| *field != "min");
+        errors.push((
+            "integer",
+            format!("`{}` takes whole numbers: add `integer = true`", p.key),
+        ));
     }
     if errors.is_empty() {
         Ok(segments)

@@ -801,3 +801,210 @@ fn item14_jobs_are_capped_at_cores_and_runs_and_the_estimate_uses_them() {
         .assert()
         .success();
 }
+
+// ---- Messages: say what is wrong and what to do ------------------------------------------
+
+/// Runs `validate` on a scenario text and returns its stderr (exit 1 expected).
+fn validate_text(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = reformsim()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn messages_name_the_key_and_the_fix() {
+    let e = validate_text("[scenario]\nname = \"a\"\nname = \"b\"\n");
+    assert!(e.contains("s.toml:3: duplicate key `name`"), "{e}");
+    let e = validate_text(
+        "[scenario]\nname = \"a\"\n[[timeline]]\ndate = \"2024-10-01\"\n\
+         set = { \"levers.escalation.speedup\" = nan }\n",
+    );
+    assert!(e.contains("must be a finite number, got NaN"), "{e}");
+    assert!(!e.contains("invalid type: null"), "{e}");
+    let e = validate_text(
+        "[scenario]\nname = \"a\"\n[[timeline]]\ndate = 2024-10-01\n\
+         set = { \"levers.triage.delay_days\" = 1 }\n",
+    );
+    assert!(e.contains("`timeline[0].date`"), "{e}");
+    assert!(e.contains("a date must be written in quotes"), "{e}");
+    let e = validate_text("[scenario]\nname = \"a\"\n[population]\nfirms = \"many\"\n");
+    assert!(e.contains("expected a whole number ≥ 0"), "{e}");
+    assert!(!e.contains("u32"), "{e}");
+    // One name rule for validate and run: 300 characters are refused by both.
+    let e = validate_text(&format!("[scenario]\nname = \"{}\"\n", "a".repeat(300)));
+    assert!(e.contains("1 to 100 letters"), "{e}");
+    // A megabyte of input is not echoed back.
+    let e = validate_text(&format!(
+        "[scenario]\nname = \"{}\"\n",
+        "x y".repeat(400_000)
+    ));
+    assert!(e.len() < 2_000, "{} bytes", e.len());
+}
+
+#[test]
+fn another_kind_of_file_is_named_with_its_command() {
+    reformsim()
+        .args(["run", "tests/data/small-sweep.toml", "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("this is a sweep file"))
+        .stderr(predicate::str::contains("reformsim sweep"));
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds.toml");
+    std::fs::write(
+        &seeds,
+        "[source]\ntitle = \"t\"\ndocument = \"d\"\ndate = \"2024-11-14\"\n",
+    )
+    .unwrap();
+    reformsim()
+        .arg("run")
+        .arg(&seeds)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("this is a seeds file"));
+    // validate checks it as a seeds file, not as a scenario.
+    reformsim()
+        .arg("validate")
+        .arg(&seeds)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`figure`"))
+        .stderr(predicate::str::contains("unknown key `source`").not());
+}
+
+#[test]
+fn a_memory_limit_that_is_not_a_number_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["lots", "-5", "8GB"] {
+        reformsim()
+            .args(["run", "tests/data/small-city.toml", "--days", "5", "--out"])
+            .arg(dir.path().join(bad))
+            .env("REFORMSIM_MEMORY_LIMIT", bad)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("REFORMSIM_MEMORY_LIMIT"))
+            .stderr(predicate::str::contains("not a whole number of bytes"));
+    }
+    // The run's remedy names the run's own options, not --jobs.
+    reformsim()
+        .args(["run", "tests/data/small-city.toml", "--days", "5", "--out"])
+        .arg(dir.path().join("small"))
+        .env("REFORMSIM_MEMORY_LIMIT", "1000")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--replicates"))
+        .stderr(predicate::str::contains("jobs").not());
+}
+
+#[test]
+fn days_past_the_end_and_rows_beyond_the_horizon_are_said_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    // The small city runs 2024-06-01 to 2024-12-31 (214 days).
+    reformsim()
+        .args([
+            "run",
+            "tests/data/small-city.toml",
+            "--days",
+            "220",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("long"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "runs past the scenario's end 2024-12-31",
+        ));
+    let out = reformsim()
+        .args([
+            "run",
+            "tests/data/small-city.toml",
+            "--days",
+            "30",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("short"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let a1 = stdout
+        .lines()
+        .find(|l| l.starts_with("A1 "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(a1.ends_with("beyond horizon"), "{a1}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("short/summary.json")).unwrap())
+            .unwrap();
+    let row = summary["calibration"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "A1")
+        .unwrap();
+    assert_eq!(row["status"], "beyond horizon");
+    // A smaller city's counts carry a note.
+    reformsim()
+        .args([
+            "run",
+            "tests/data/small-city.toml",
+            "--firms",
+            "500",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("small"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("are not scaled"));
+}
+
+#[test]
+fn compare_says_when_pairs_are_too_few_or_dates_outside_the_horizon() {
+    let root = tempfile::tempdir().unwrap();
+    let p = project(root.path());
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    run_tiny(&p, &a, &[]).success();
+    run_tiny(&p, &b, &["--replicates", "2"]).success();
+    let out = reformsim()
+        .args(["compare", "--format", "svg", "--at", "2030-01-01", "--out"])
+        .arg(root.path().join("c"))
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("only the first 1 of each are paired"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not testable"), "{stderr}");
+    assert!(
+        stderr.contains("--at 2030-01-01 is outside the horizon"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("(90 %"),
+        "no interval from one pair: {stdout}"
+    );
+    let c: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.path().join("c/comparison.json")).unwrap())
+            .unwrap();
+    for row in c["rows"].as_array().unwrap() {
+        assert!(row["yuan_per_unit"].is_null(), "{row}");
+        assert!(row["diff_excludes_zero"].is_null(), "{row}");
+    }
+}
