@@ -17,6 +17,7 @@ pub mod cli;
 pub mod compare;
 pub mod costs;
 pub mod date;
+pub mod doc_tables;
 pub mod engine;
 pub mod folders;
 pub mod html;

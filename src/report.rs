@@ -59,7 +59,7 @@ pub struct TargetRow {
 }
 
 /// The value of `kpi` on `date` in each replicate that has it.
-pub(crate) fn values_at(results: &[RunResult], kpi: &str, date: Date) -> Vec<f64> {
+pub fn values_at(results: &[RunResult], kpi: &str, date: Date) -> Vec<f64> {
     results
         .iter()
         .filter_map(|r| {

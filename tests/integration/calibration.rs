@@ -3,17 +3,33 @@
 
 use crate::common;
 
-use reformsim::engine::run_replicates;
-use reformsim::report::calibration;
+use std::sync::OnceLock;
 
-fn check(replicates: u32) {
-    let loaded = common::baseline();
+use reformsim::doc_tables::{CALIBRATION, REPLICATES, block, calibration_table};
+use reformsim::engine::{RunResult, run_replicates};
+use reformsim::report::calibration;
+use reformsim::scenario::LoadedScenario;
+
+/// The baseline and its replicates (replicate 0 runs the default seed itself), run once
+/// for every test here.
+fn baseline_runs() -> &'static (LoadedScenario, Vec<RunResult>) {
+    static RUNS: OnceLock<(LoadedScenario, Vec<RunResult>)> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let loaded = common::baseline();
+        let s = &loaded.scenario;
+        let results = run_replicates(s, s.scenario.seed, REPLICATES);
+        (loaded, results)
+    })
+}
+
+fn check(replicates: usize) {
+    let (loaded, all) = baseline_runs();
     let seeds = loaded
         .seeds
         .as_ref()
         .expect("the baseline names its seeds file");
-    let results = run_replicates(&loaded.scenario, loaded.scenario.scenario.seed, replicates);
-    let rows = calibration(seeds, &results);
+    let results = &all[..replicates];
+    let rows = calibration(seeds, results);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     for id in [
         "A1", "A2", "A3", "A4", "A5", "A10a", "A10b", "A10c", "A11", "A12", "A13",
@@ -48,4 +64,18 @@ fn default_seed_reproduces_the_observed_figures() {
 #[test]
 fn mean_of_ten_seeds_reproduces_the_observed_figures() {
     check(10);
+}
+
+/// docs/MODEL.md §5 shows the table a fresh run gives, never a stale one.
+#[test]
+fn the_calibration_table_in_model_md_is_what_a_fresh_run_gives() {
+    let (loaded, results) = baseline_runs();
+    let fresh = calibration_table(loaded.seeds.as_ref().unwrap(), results);
+    let doc = std::fs::read_to_string(common::root().join("docs/MODEL.md")).unwrap();
+    let shown = block(&doc, CALIBRATION).expect("MODEL.md has the calibration-table block");
+    assert!(
+        shown == fresh,
+        "docs/MODEL.md's calibration table is stale; regenerate it with \
+         `cargo run --release --example doc_tables`.\nshown:\n{shown}\nfresh:\n{fresh}"
+    );
 }
