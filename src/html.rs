@@ -80,8 +80,41 @@ fn status(met: Option<bool>, text: &str) -> String {
     match met {
         Some(true) => format!("<span class=\"met\">{}</span>", escape(text)),
         Some(false) => format!("<span class=\"notmet\">{}</span>", escape(text)),
-        None => text.to_owned(),
+        None => escape(text),
     }
+}
+
+/// A calibration row's role; a construction row says what sets it, a holdout whether the
+/// observed value fell inside the simulated interval.
+fn role(r: &Value) -> String {
+    let role = text(&r["role"]);
+    match (role.as_str(), r["inside_interval"].as_bool()) {
+        ("construction", _) => format!("construction: {}", escape(&text(&r["construction"]))),
+        ("holdout", Some(inside)) => status(
+            Some(inside),
+            if inside {
+                "holdout: inside the 90 % interval"
+            } else {
+                "holdout: outside the 90 % interval"
+            },
+        ),
+        _ => escape(&role),
+    }
+}
+
+/// A target's status from P(met), marked when the target is met by construction.
+fn target_status(r: &Value) -> String {
+    let s = text(&r["status"]);
+    let class = match s.as_str() {
+        "likely met" => Some(true),
+        "likely missed" => Some(false),
+        _ => None,
+    };
+    let mut out = status(class, &s);
+    if let Some(why) = r["construction"].as_str() {
+        out.push_str(&format!(" <i>(by construction: {})</i>", escape(why)));
+    }
+    out
 }
 
 fn num(v: &Value) -> String {
@@ -162,7 +195,11 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
                 num(&r["simulated"]),
                 format!("{} – {}", num(&r["p05"]), num(&r["p95"])),
                 text(&r["tolerance"]),
-                status(ok, if ok == Some(true) { "yes" } else { "no" }),
+                match r["status"].as_str() {
+                    Some("beyond horizon") => status(None, "beyond horizon"),
+                    _ => status(ok, if ok == Some(true) { "yes" } else { "no" }),
+                },
+                role(r),
             ]
         })
         .collect();
@@ -178,6 +215,7 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
                 "90 % interval",
                 "tolerance",
                 "within",
+                "role",
             ],
             &cal,
             3,
@@ -199,11 +237,12 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
                     text(&r["unit"])
                 ),
                 num(&r["simulated"]),
+                format!("{} – {}", num(&r["p05"]), num(&r["p95"])),
                 num(&r["gap"]),
                 r["p_met"]
                     .as_f64()
                     .map_or_else(|| "–".into(), |p| format!("{:.0} %", p * 100.0)),
-                status(r["met"].as_bool(), &text(&r["status"])),
+                target_status(r),
             ]
         })
         .collect();
@@ -216,6 +255,7 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
                 "date",
                 "value",
                 "simulated (mean)",
+                "90 % interval",
                 "gap",
                 "P(met)",
                 "status",

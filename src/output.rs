@@ -204,6 +204,9 @@ pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
         "met",
         "p_met",
         "status",
+        "p05",
+        "p95",
+        "construction",
     ])?;
     let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
     for r in rows {
@@ -220,6 +223,9 @@ pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
             r.met.map_or_else(String::new, |m| m.to_string()),
             num(r.p_met),
             r.status.clone(),
+            num(r.p05),
+            num(r.p95),
+            r.construction.clone().unwrap_or_default(),
         ])?;
     }
     w.into_inner()

@@ -36,6 +36,15 @@ pub struct CalibrationRow {
     /// `within tolerance`, `outside tolerance`, or `beyond horizon` (the figure's date was
     /// not simulated, e.g. with `--days`): a row never fails for want of a simulated value.
     pub status: &'static str,
+    /// `fit` (data a calibration may fit), `holdout` (never fitted: a predictive check) or
+    /// `construction` (a lever or rate set to the figure: it tests nothing).
+    pub role: &'static str,
+    /// What sets the model to the figure, for a `construction` row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construction: Option<String>,
+    /// Whether the observed value lies inside the replicates' 90 % interval; absent with
+    /// fewer than 2 replicates, where there is no interval.
+    pub inside_interval: Option<bool>,
 }
 
 /// One target against the simulation.
@@ -54,8 +63,30 @@ pub struct TargetRow {
     pub met: Option<bool>,
     /// Share of replicates that meet the target.
     pub p_met: Option<f64>,
-    /// `met`, `not met`, `not modelled yet` or `beyond horizon`.
+    /// 90 % interval of the simulated value over replicates.
+    pub p05: Option<f64>,
+    pub p95: Option<f64>,
+    /// `likely met` (p_met ≥ 0.9), `uncertain`, `likely missed` (p_met ≤ 0.1), `not
+    /// modelled yet` or `beyond horizon`: from the share of replicates, not from the mean.
     pub status: String,
+    /// What makes the model meet this target by construction (a lever set to it, or a rate
+    /// set so that it comes out met): its status says nothing about the reforms.
+    pub construction: Option<String>,
+}
+
+/// `p_met` at or above which a target is likely met (and at or below 1 − this, likely
+/// missed).
+pub const LIKELY: f64 = 0.9;
+
+/// A target's status from the share of replicates that meet it.
+pub fn target_status(p_met: f64) -> &'static str {
+    if p_met >= LIKELY {
+        "likely met"
+    } else if p_met <= 1.0 - LIKELY {
+        "likely missed"
+    } else {
+        "uncertain"
+    }
 }
 
 /// The value of `kpi` on `date` in each replicate that has it.
@@ -110,6 +141,11 @@ pub fn calibration(seeds: &Seeds, results: &[RunResult]) -> Vec<CalibrationRow> 
                     Some(v) if tol.within(v, observed) => "within tolerance",
                     Some(_) => "outside tolerance",
                 },
+                role: f.role().name(),
+                construction: f.construction.clone(),
+                inside_interval: s
+                    .filter(|_| results.len() >= 2)
+                    .map(|s| (s.p05..=s.p95).contains(&observed)),
             })
         })
         .collect()
@@ -137,7 +173,10 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
         gap: None,
         met: None,
         p_met: None,
+        p05: None,
+        p95: None,
         status: "not modelled yet".into(),
+        construction: f.construction.clone(),
     };
     let (Some(kpi), Some(date), Some(target), Some(cmp)) = (&f.kpi, f.date, f.value, f.comparator)
     else {
@@ -152,9 +191,11 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
     row.simulated = Some(s.mean);
     row.gap = Some(s.mean - target);
     row.met = Some(met);
-    row.p_met =
-        Some(values.iter().filter(|&&v| cmp.met(v, target)).count() as f64 / values.len() as f64);
-    row.status = if met { "met" } else { "not met" }.into();
+    let p_met = values.iter().filter(|&&v| cmp.met(v, target)).count() as f64 / values.len() as f64;
+    row.p_met = Some(p_met);
+    row.p05 = Some(s.p05);
+    row.p95 = Some(s.p95);
+    row.status = target_status(p_met).into();
     row
 }
 
@@ -195,6 +236,7 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
         "error".into(),
         "tolerance".into(),
         "ok".into(),
+        "role".into(),
     ]];
     for r in rows {
         t.push(vec![
@@ -216,6 +258,11 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
                 other => other,
             }
             .into(),
+            match (r.role, r.inside_interval) {
+                ("holdout", Some(true)) => "holdout: inside the 90 % interval".into(),
+                ("holdout", Some(false)) => "holdout: OUTSIDE the 90 % interval".into(),
+                (role, _) => role.into(),
+            },
         ]);
     }
     table(&t)
@@ -228,7 +275,9 @@ pub fn targets_text(rows: &[TargetRow]) -> String {
         "target".into(),
         "date".into(),
         "simulated".into(),
+        "90% interval".into(),
         "gap".into(),
+        "p_met".into(),
         "status".into(),
     ]];
     for r in rows {
@@ -244,9 +293,16 @@ pub fn targets_text(rows: &[TargetRow]) -> String {
             .to_owned(),
             r.date.map_or_else(|| "–".into(), |d| d.to_string()),
             opt(r.simulated),
+            match (r.p05, r.p95) {
+                (Some(a), Some(b)) => format!("{} – {}", fmt_value(a), fmt_value(b)),
+                _ => "–".into(),
+            },
             opt(r.gap),
+            r.p_met.map_or_else(|| "–".into(), |p| format!("{p:.2}")),
             if r.status == "not modelled yet" {
                 format!("not modelled yet: {}", r.description)
+            } else if r.construction.is_some() {
+                format!("{} (by construction)", r.status)
             } else {
                 r.status.clone()
             },

@@ -52,6 +52,49 @@ pub struct Figure {
     /// For observed figures: how close a simulated value must be.
     #[serde(default)]
     pub tolerance: Option<Tolerance>,
+    /// An observed figure kept out of every calibration: reported as a predictive check
+    /// (is the observed value inside the simulated 90 % interval?).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub holdout: bool,
+    /// What makes the model match this figure by construction (a lever set to it, or a rate
+    /// set so that it comes out): such a figure tests nothing, and every table says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub construction: Option<String>,
+}
+
+/// What an observed figure is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Data a calibration may fit.
+    Fit,
+    /// Never fitted: a check of the model's predictions.
+    Holdout,
+    /// Matched by a lever or rate set to it: tests nothing.
+    Construction,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Fit => "fit",
+            Role::Holdout => "holdout",
+            Role::Construction => "construction",
+        }
+    }
+}
+
+impl Figure {
+    /// The figure's role in calibration (meaningful for observed figures).
+    pub fn role(&self) -> Role {
+        if self.construction.is_some() {
+            Role::Construction
+        } else if self.holdout {
+            Role::Holdout
+        } else {
+            Role::Fit
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -182,6 +225,18 @@ fn validate(file: &SeedsFile) -> Vec<Problem> {
             problems.push(Problem::new(
                 key("id"),
                 format!("id {} appears twice", f.id),
+            ));
+        }
+        if f.holdout && f.kind != FigureKind::Observed {
+            problems.push(Problem::new(
+                key("holdout"),
+                "only an observed figure can be held out of calibration",
+            ));
+        }
+        if f.holdout && f.construction.is_some() {
+            problems.push(Problem::new(
+                key("holdout"),
+                "a figure matched by construction cannot be a holdout: it would test nothing",
             ));
         }
         if let Some(v) = f.value

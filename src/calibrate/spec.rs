@@ -354,6 +354,33 @@ fn resolve_figures(
             ));
             continue;
         }
+        match fig.role() {
+            crate::seeds::Role::Fit => {}
+            crate::seeds::Role::Holdout => {
+                problems.push(Problem::new(
+                    key,
+                    format!(
+                        "figure {} is a holdout in {} (`holdout = true`): it is kept out of \
+                         every calibration so that it can test the model's predictions",
+                        f.id,
+                        seeds.path.display()
+                    ),
+                ));
+                continue;
+            }
+            crate::seeds::Role::Construction => {
+                problems.push(Problem::new(
+                    key,
+                    format!(
+                        "figure {} is matched by construction ({}): fitting it would test \
+                         nothing",
+                        f.id,
+                        fig.construction.as_deref().unwrap_or("")
+                    ),
+                ));
+                continue;
+            }
+        }
         if value == 0.0 {
             problems.push(Problem::new(
                 key,

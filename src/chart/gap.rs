@@ -84,7 +84,11 @@ impl Gap {
                         }),
                 )
                 .map_err(fail)?
-                .label(if met { "met" } else { "not met" })
+                .label(if met {
+                    "mean meets it"
+                } else {
+                    "mean misses it"
+                })
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.filled())
                 });

@@ -942,7 +942,7 @@ fn days_past_the_end_and_rows_beyond_the_horizon_are_said_as_such() {
         .lines()
         .find(|l| l.starts_with("A1 "))
         .unwrap_or_else(|| panic!("{stdout}"));
-    assert!(a1.ends_with("beyond horizon"), "{a1}");
+    assert!(a1.contains(" beyond horizon "), "{a1}");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("short/summary.json")).unwrap())
             .unwrap();

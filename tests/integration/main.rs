@@ -14,6 +14,7 @@ mod memory_estimate;
 mod model;
 mod reference;
 mod reliability;
+mod roles;
 mod sensitivity;
 mod sweep;
 mod systems;
