@@ -255,16 +255,17 @@ fn item2_merge_refuses_shards_of_different_inputs_and_blames_the_right_shard() {
     std::fs::write(&seeds, format!("{original}\n# edited\n")).unwrap();
     sweep_tiny(&p, &parts, &["--shard", "2/2"]).success();
     let merged = root.path().join("merged");
-    reformsim()
-        .arg("merge")
-        .arg(&parts)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "seeds file seeds.toml has changed",
-        ));
+    let merge = || {
+        reformsim()
+            .arg("merge")
+            .arg(&parts)
+            .arg("--out")
+            .arg(&merged)
+            .assert()
+    };
+    merge().code(1).stderr(predicate::str::contains(
+        "seeds file seeds.toml has changed",
+    ));
     assert!(!merged.exists());
 
     // Shard 2 run again from the same files; then a row cut from the end of shard 1 is
@@ -279,12 +280,7 @@ fn item2_merge_refuses_shards_of_different_inputs_and_blames_the_right_shard() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&first, cut).unwrap();
-    reformsim()
-        .arg("merge")
-        .arg(&parts)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
+    merge()
         .code(1)
         .stderr(predicate::str::contains(
             "runs.shard-1-of-2.csv: holds runs 0–2",
@@ -292,22 +288,11 @@ fn item2_merge_refuses_shards_of_different_inputs_and_blames_the_right_shard() {
         .stderr(predicate::str::contains("incomplete"));
     // A CRLF shard is named as such.
     std::fs::write(&first, text.replace('\n', "\r\n")).unwrap();
-    reformsim()
-        .arg("merge")
-        .arg(&parts)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
+    merge()
         .code(1)
         .stderr(predicate::str::contains("Windows line endings"));
     std::fs::write(&first, &text).unwrap();
-    reformsim()
-        .arg("merge")
-        .arg(&parts)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
-        .success();
+    merge().success();
 }
 
 // ---- 3. `compare` never builds a path from file contents ---------------------------------

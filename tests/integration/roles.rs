@@ -37,20 +37,20 @@ fn baseline_summary() -> (Value, String) {
     (summary, String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The row of figure `id` in a table of summary.json.
+fn row<'a>(summary: &'a Value, table: &str, id: &str) -> &'a Value {
+    summary[table]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row {id} in {table}"))
+}
+
 #[test]
 fn calibration_rows_have_roles_and_targets_have_probabilities() {
     let (summary, stdout) = baseline_summary();
-    let role = |id: &str| -> String {
-        summary["calibration"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .unwrap_or_else(|| panic!("no row {id}"))["role"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let role = |id: &str| row(&summary, "calibration", id)["role"].clone();
     assert_eq!(role("A5b"), "holdout");
     assert_eq!(role("A10a"), "construction");
     assert_eq!(role("A11"), "construction");
@@ -58,12 +58,7 @@ fn calibration_rows_have_roles_and_targets_have_probabilities() {
         assert_eq!(role(id), "fit", "{id}");
     }
     // A holdout with 3 replicates is a predictive check: inside or outside the interval.
-    let a5b = summary["calibration"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "A5b")
-        .unwrap();
+    let a5b = row(&summary, "calibration", "A5b");
     assert!(a5b["inside_interval"].is_boolean(), "{a5b}");
     assert!(stdout.contains("holdout: "), "{stdout}");
 
@@ -87,12 +82,7 @@ fn calibration_rows_have_roles_and_targets_have_probabilities() {
             ),
         }
     }
-    let b12 = summary["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "B12")
-        .unwrap();
+    let b12 = row(&summary, "targets", "B12");
     assert!(b12["construction"].is_string(), "{b12}");
     assert!(stdout.contains("(by construction)"), "{stdout}");
 }
