@@ -5,16 +5,25 @@
 //! Regenerate with `cargo run --release --example doc_tables` (it rewrites docs/MODEL.md in
 //! place, between the markers).
 
+use std::path::Path;
+
 use crate::date::Date;
-use crate::engine::RunResult;
+use crate::engine::{RunResult, run_replicates};
 use crate::report::{fmt_value, spread, values_at};
+use crate::scenario::LoadedScenario;
 use crate::seeds::Seeds;
 
 /// Replicates behind the "mean of N seeds" columns.
 pub const REPLICATES: u32 = 10;
 
-/// The calibration table's marker name in docs/MODEL.md.
+/// The calibration table's marker name in docs/MODEL.md (§5).
 pub const CALIBRATION: &str = "calibration-table";
+/// The innovation targets in the baseline (§10).
+pub const INNOVATION: &str = "innovation-baseline";
+/// The funds and finance KPIs of the baseline's default seed (§12.9).
+pub const FUNDS: &str = "funds-baseline";
+/// What the funds add to A13, and the hard-tech-fund scenario against the baseline (§12.9).
+pub const FUNDS_EFFECTS: &str = "funds-effects";
 
 /// Dates of the H1 check: the briefing implies growth for January–June 2024 (FACTS A12,
 /// A13), which are not calibration rows yet, so the table shows what the model gives there.
@@ -22,6 +31,39 @@ const H1: &[(&str, &str, &str)] = &[
     ("A12 H1", "value_added_growth_ytd", "≈ +2.6 %"),
     ("A13 H1", "investment_growth_ytd", "≈ +43.2 %"),
 ];
+
+/// Every computed block of MODEL.md, (marker name, text), from the shipped baseline and its
+/// [`REPLICATES`] replicates (`results`; replicate 0 runs the default seed). Runs what else
+/// the blocks need itself: the baseline without its funds, and `hard-tech-fund`, on the
+/// default seed. `root` is the repository.
+pub fn blocks(
+    root: &Path,
+    baseline: &LoadedScenario,
+    results: &[RunResult],
+) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let seeds = baseline
+        .seeds
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the baseline names no seeds file"))?;
+    let s = &baseline.scenario;
+    let seed = s.scenario.seed;
+    let first = results
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no replicate"))?;
+    // The funds start after the horizon: nothing is invested, granted or lent.
+    let mut without = s.clone();
+    without.funds.start = s.scenario.end.add_days(1);
+    let without = run_replicates(&without, seed, 1).remove(0);
+    let hard = crate::scenario::load(&root.join("scenarios/hard-tech-fund.toml"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hard = run_replicates(&hard.scenario, seed, 1).remove(0);
+    Ok(vec![
+        (CALIBRATION, calibration_table(seeds, results)),
+        (INNOVATION, innovation_table(seeds, results)),
+        (FUNDS, funds_table(first)),
+        (FUNDS_EFFECTS, funds_effects_table(first, &without, &hard)),
+    ])
+}
 
 /// The calibration table of MODEL.md §5 from `results`, the baseline's replicates
 /// (replicate 0 runs the default seed itself): one row per observed figure with a KPI,
@@ -73,6 +115,146 @@ pub fn calibration_table(seeds: &Seeds, results: &[RunResult]) -> String {
     out
 }
 
+/// The innovation targets (B11–B13) in the baseline: default seed, mean and interval of the
+/// replicates, and the share of replicates that meet each.
+pub fn innovation_table(seeds: &Seeds, results: &[RunResult]) -> String {
+    let mut out = String::from(
+        "| id | target | KPI, date | default seed | mean of 10 seeds (90 % interval) | P(met) |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for f in seeds
+        .targets()
+        .filter(|f| f.id.starts_with("B11") || f.id.starts_with("B12") || f.id.starts_with("B13"))
+    {
+        let (Some(kpi), Some(date), Some(value), Some(cmp)) =
+            (&f.kpi, f.date, f.value, f.comparator)
+        else {
+            continue;
+        };
+        let all = values_at(results, kpi, date);
+        let (Some(first), Some(s)) = (all.first(), spread(&all)) else {
+            continue;
+        };
+        let p_met = all.iter().filter(|&&v| cmp.met(v, value)).count() as f64 / all.len() as f64;
+        // A percentage carries its unit already.
+        let unit = if fmt(kpi, value).ends_with('%') {
+            ""
+        } else {
+            f.unit.as_str()
+        };
+        let target = format!("{} {} {unit}", cmp.symbol(), fmt(kpi, value));
+        out.push_str(&format!(
+            "| {} | {} | `{kpi}`, {date} | {} | {} ({} – {}) | {p_met:.1} |\n",
+            f.id,
+            target.trim_end(),
+            fmt(kpi, *first),
+            fmt(kpi, s.mean),
+            fmt(kpi, s.p05),
+            fmt(kpi, s.p95),
+        ));
+    }
+    out
+}
+
+/// The funds' and finance KPIs of one run (the default seed) on three dates.
+pub fn funds_table(run: &RunResult) -> String {
+    let dates =
+        ["2024-09-30", "2024-12-31", "2026-12-31"].map(|d| Date::parse(d).expect("a valid date"));
+    let at = |kpi: &str, d: Date| {
+        values_at(std::slice::from_ref(run), kpi, d)
+            .first()
+            .copied()
+    };
+    let mut out = format!(
+        "| | {} | {} | {} |\n|---|---|---|---|\n",
+        dates[0], dates[1], dates[2]
+    );
+    let rows: [(&str, &[&str]); 7] = [
+        (
+            "fund equity invested (`fund_deployed_yuan`)",
+            &["fund_deployed_yuan"],
+        ),
+        (
+            "of it by the S fund (`s_fund_deployed_yuan`)",
+            &["s_fund_deployed_yuan"],
+        ),
+        ("firms financed", &["firms_financed"]),
+        (
+            "积分贷 made / outstanding",
+            &["loans_issued_yuan", "loans_outstanding_yuan"],
+        ),
+        ("loan defaults", &["loan_defaults"]),
+        (
+            "先投后股 paid / converted",
+            &["grants_paid_yuan", "grants_converted_yuan"],
+        ),
+        (
+            "outlays: loan losses / interest subsidies",
+            &["cost_loan_losses_yuan", "cost_interest_subsidy_yuan"],
+        ),
+    ];
+    for (label, kpis) in rows {
+        let cells: Vec<String> = dates
+            .iter()
+            .map(|&d| {
+                kpis.iter()
+                    .map(|k| at(k, d).map_or_else(|| "–".to_owned(), |v| money(k, v)))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            })
+            .collect();
+        out.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+/// What the funds add to Jan–Sep 2024 investment growth (A13), and the hard-tech-fund
+/// scenario against the baseline at the end of 2026; all on the default seed.
+pub fn funds_effects_table(
+    baseline: &RunResult,
+    without_funds: &RunResult,
+    hard_tech: &RunResult,
+) -> String {
+    let at = |run: &RunResult, kpi: &str, d: &str| {
+        let d = Date::parse(d).expect("a valid date");
+        values_at(std::slice::from_ref(run), kpi, d)
+            .first()
+            .map_or_else(|| "–".to_owned(), |v| money(kpi, *v))
+    };
+    let mut out = String::from(
+        "| KPI, date | baseline | without the funds | hard-tech-fund |\n|---|---|---|---|\n",
+    );
+    let rows = [
+        ("investment_growth_ytd", "2024-09-30"),
+        ("investment_growth_ytd", "2024-12-31"),
+        ("s_fund_deployed_yuan", "2026-12-31"),
+        ("s_fund_small_share", "2026-12-31"),
+        ("s_fund_hard_tech_share", "2026-12-31"),
+        ("firms_financed", "2026-12-31"),
+        ("fiscal_cost_yuan", "2026-12-31"),
+    ];
+    for (kpi, d) in rows {
+        out.push_str(&format!(
+            "| `{kpi}`, {d} | {} | {} | {} |\n",
+            at(baseline, kpi, d),
+            at(without_funds, kpi, d),
+            at(hard_tech, kpi, d)
+        ));
+    }
+    out
+}
+
+/// Money in bn or m yuan; anything else as `fmt`.
+fn money(kpi: &str, v: f64) -> String {
+    if kpi.ends_with("_yuan") && v.abs() >= 1e9 {
+        format!("{:.2} bn", v / 1e9)
+    } else if kpi.ends_with("_yuan") && v.abs() >= 1e6 {
+        format!("{:.0} m", v / 1e6)
+    } else {
+        fmt(kpi, v)
+    }
+}
+
 /// A KPI value as the table shows it: percentages with their sign where they are growth.
 fn fmt(kpi: &str, v: f64) -> String {
     if kpi.ends_with("_growth_ytd") {
@@ -81,6 +263,9 @@ fn fmt(kpi: &str, v: f64) -> String {
         format!("{v:.2} %")
     } else if kpi.ends_with("_yuan") && v.abs() >= 1e9 {
         format!("{:.2} bn", v / 1e9)
+    } else if v.fract() == 0.0 {
+        // Counts: no decimals.
+        fmt_value(v).trim_end_matches(".00").to_owned()
     } else {
         fmt_value(v)
     }

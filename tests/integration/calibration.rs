@@ -5,7 +5,7 @@ use crate::common;
 
 use std::sync::OnceLock;
 
-use reformsim::doc_tables::{CALIBRATION, REPLICATES, block, calibration_table};
+use reformsim::doc_tables::{REPLICATES, block, blocks};
 use reformsim::engine::{RunResult, run_replicates};
 use reformsim::report::calibration;
 use reformsim::scenario::LoadedScenario;
@@ -66,16 +66,20 @@ fn mean_of_ten_seeds_reproduces_the_observed_figures() {
     check(10);
 }
 
-/// docs/MODEL.md §5 shows the table a fresh run gives, never a stale one.
+/// docs/MODEL.md shows the tables fresh runs give (§5 calibration, §10 innovation, §12.9
+/// funds), never stale ones.
 #[test]
-fn the_calibration_table_in_model_md_is_what_a_fresh_run_gives() {
+fn the_computed_tables_in_model_md_are_what_fresh_runs_give() {
     let (loaded, results) = baseline_runs();
-    let fresh = calibration_table(loaded.seeds.as_ref().unwrap(), results);
     let doc = std::fs::read_to_string(common::root().join("docs/MODEL.md")).unwrap();
-    let shown = block(&doc, CALIBRATION).expect("MODEL.md has the calibration-table block");
-    assert!(
-        shown == fresh,
-        "docs/MODEL.md's calibration table is stale; regenerate it with \
-         `cargo run --release --example doc_tables`.\nshown:\n{shown}\nfresh:\n{fresh}"
-    );
+    let fresh = blocks(&common::root(), loaded, results).unwrap();
+    assert_eq!(fresh.len(), 4);
+    for (name, fresh) in fresh {
+        let shown = block(&doc, name).unwrap_or_else(|| panic!("MODEL.md has no `{name}` block"));
+        assert!(
+            shown == fresh,
+            "docs/MODEL.md's `{name}` table is stale; regenerate it with \
+             `cargo run --release --example doc_tables`.\nshown:\n{shown}\nfresh:\n{fresh}"
+        );
+    }
 }
