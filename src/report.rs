@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::engine::RunResult;
-use crate::seeds::{Figure, Seeds};
+use crate::seeds::{Figure, Seeds, Tolerance};
 
 /// A KPI at a date across replicates.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -39,6 +39,10 @@ pub struct CalibrationRow {
     /// `fit` (data a calibration may fit), `holdout` (never fitted: a predictive check) or
     /// `construction` (a lever or rate set to the figure: it tests nothing).
     pub role: &'static str,
+    /// simulated − observed in the tolerance's own terms (% for a relative tolerance, pp or
+    /// the unit for an absolute one), for the console table.
+    #[serde(skip)]
+    pub error_text: String,
     /// What sets the model to the figure, for a `construction` row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub construction: Option<String>,
@@ -134,6 +138,18 @@ pub fn calibration(seeds: &Seeds, results: &[RunResult]) -> Vec<CalibrationRow> 
                 p05: s.map(|s| s.p05),
                 p95: s.map(|s| s.p95),
                 rel_error: simulated.map(|v| (v - observed) / observed),
+                error_text: simulated.map_or_else(
+                    || "–".to_owned(),
+                    |v| match tol {
+                        Tolerance::Relative(_) => {
+                            format!("{:+.2}%", (v - observed) / observed * 100.0)
+                        }
+                        Tolerance::Absolute(_) if f.unit == "%" => {
+                            format!("{:+.2} pp", v - observed)
+                        }
+                        Tolerance::Absolute(_) => format!("{:+.2} {}", v - observed, f.unit),
+                    },
+                ),
                 tolerance: tol.describe(&f.unit),
                 within_tolerance: simulated.is_some_and(|v| tol.within(v, observed)),
                 status: match simulated {
@@ -249,8 +265,7 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
                 (Some(a), Some(b)) => format!("{} – {}", fmt_value(a), fmt_value(b)),
                 _ => "–".into(),
             },
-            r.rel_error
-                .map_or_else(|| "–".into(), |e| format!("{:+.2}%", e * 100.0)),
+            r.error_text.clone(),
             r.tolerance.clone(),
             match r.status {
                 "within tolerance" => "yes",

@@ -24,7 +24,8 @@ pub struct FitRow {
     /// (simulated − observed) / |observed|.
     pub relative_error: f64,
     pub tolerance: String,
-    pub within_tolerance: &'static str,
+    /// true/false, as in `summary.json` (pandas reads both as booleans).
+    pub within_tolerance: bool,
     /// Normalised weight in the objective.
     pub weight: f64,
 }
@@ -42,7 +43,7 @@ pub fn fit_rows(c: &Calibration, e: &Evaluation) -> Vec<FitRow> {
             simulated_mean: f.simulated,
             relative_error: f.relative_error,
             tolerance: t.tolerance.describe(&t.unit),
-            within_tolerance: if f.within_tolerance { "yes" } else { "no" },
+            within_tolerance: f.within_tolerance,
             weight: t.weight,
         })
         .collect()

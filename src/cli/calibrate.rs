@@ -167,7 +167,7 @@ fn print_report(c: &Calibration, o: &Outcome, seconds: f64) {
             v(row.simulated_mean),
             format!("{:+.2} %", 100.0 * row.relative_error),
             row.tolerance.clone(),
-            row.within_tolerance.to_owned(),
+            if row.within_tolerance { "yes" } else { "no" }.to_owned(),
         ]);
     }
     println!("{}", table(&fit));

@@ -160,7 +160,7 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
     // Every figure is back within 1 % (the tolerance is 5 %; the data are the model's own,
     // so an exact fit exists).
     for row in json["fit"].as_array().unwrap() {
-        assert_eq!(row["within_tolerance"], "yes", "{row}");
+        assert_eq!(row["within_tolerance"], true, "{row}");
         assert!(
             row["relative_error"].as_f64().unwrap().abs() < 0.01,
             "{row}"
