@@ -214,15 +214,8 @@ pub const MAX_INPUT_BYTES: u64 = 16 << 20;
 /// block until a writer comes, a device) is refused with a message saying what it is.
 pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
-        _ => format!("cannot read the file: {e}"),
-    })?;
-    if !meta.is_file() {
-        return Err(format!(
-            "is {}, not a regular file",
-            file_kind(&meta.file_type())
-        ));
+    if let Some(why) = not_a_file(path) {
+        return Err(format!("the file {why}"));
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
     let mut bytes = Vec::new();
@@ -245,7 +238,7 @@ pub fn not_a_file(path: &Path) -> Option<String> {
         Ok(m) if m.is_file() => None,
         Ok(m) => Some(format!(
             "is {}, not a regular file",
-            file_kind(&m.file_type())
+            file_type_words(&m.file_type())
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".to_owned()),
         Err(e) => Some(format!("cannot be read ({e})")),
@@ -253,7 +246,7 @@ pub fn not_a_file(path: &Path) -> Option<String> {
 }
 
 /// What a path that is not a regular file is, in a user's words.
-pub fn file_kind(t: &std::fs::FileType) -> &'static str {
+pub fn file_type_words(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -177,6 +177,15 @@ fn clip(name: &str) -> String {
     crate::input::clip(name, 200)
 }
 
+/// Whether two paths name the same existing folder (a command never writes its output
+/// over one of the folders it reads).
+pub fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The parent folder of `target` (`.` for a bare name) and the target's own name.
 pub fn parent_and_leaf(target: &Path) -> Result<(PathBuf, String)> {
     let leaf = target

@@ -1,7 +1,7 @@
 //! `reformsim compare DIR DIR... [--out DIR]`: run folders side by side, the first as the
 //! reference; writes comparison.csv, comparison.json, charts and report.html.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
@@ -59,7 +59,11 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         .collect();
     let c = compare_runs(&runs, &scenarios, &args.at)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&runs));
-    if let Some(dir) = args.dirs.iter().find(|d| same_folder(d, &out)) {
+    if let Some(dir) = args
+        .dirs
+        .iter()
+        .find(|d| crate::results_folder::same_folder(d, &out))
+    {
         return Err(anyhow::anyhow!(
             "--out {} is one of the run folders being compared ({}); choose another --out",
             out.display(),
@@ -143,14 +147,6 @@ fn plain_name(name: &str) -> String {
         "run".into()
     } else {
         plain
-    }
-}
-
-/// Whether two paths name the same existing folder.
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 

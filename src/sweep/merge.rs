@@ -77,7 +77,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u64> {
         );
     }
 
-    if let Some((_, dir)) = shards.iter().find(|(_, d)| same_folder(d, out)) {
+    if let Some((_, dir)) = shards
+        .iter()
+        .find(|(_, d)| crate::results_folder::same_folder(d, out))
+    {
         bail!(
             "--out {} is a folder the shards are read from ({}); choose another --out",
             out.display(),
@@ -103,14 +106,6 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u64> {
     crate::output::write_atomic(&manifest, &reference.to_bytes())?;
     folder.commit()?;
     Ok(count)
-}
-
-/// Whether two paths name the same existing folder.
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// One shard's file, and the run ids [first, end) its shard covers.
