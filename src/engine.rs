@@ -14,8 +14,9 @@ use crate::model::{
     Exited, Finance, FinanceCounts, FirmId, FirmIndex, FirmLand, FirmState, FirmTemplate, FundBook,
     FundSettings, GrantBook, InnovationCounts, InnovationSettings, LandAccounts, LandBook,
     LandPolicy, LandSettings, Ledger, LoanBook, MarketSettings, MatchmakingState, NO_PARK,
-    OrderBook, Parks, PolicyPushState, ProblemSettings, ProductionSettings, Programme, RunSeed,
-    ServiceLevers, StaffCosts, TicketBook, draw_visit_lists, lognormal_params, spawn_population,
+    OrderBook, Parks, PolicyPushState, ProblemSettings, ProductionSettings, Programme, ProjectBook,
+    ProjectPolicy, ProjectSettings, RunSeed, ServiceLevers, StaffCosts, TicketBook,
+    draw_visit_lists, lognormal_params, spawn_population,
 };
 use crate::rng::replicate_seed;
 use crate::scenario::PerTier;
@@ -99,6 +100,9 @@ impl Simulation {
         world.insert_resource(LandPolicy::from_scenario(s));
         world.insert_resource(LandBook::default());
         world.insert_resource(LandAccounts::default());
+        world.insert_resource(ProjectSettings::from_scenario(s));
+        world.insert_resource(ProjectPolicy::from_scenario(s));
+        world.insert_resource(ProjectBook::default());
         world.insert_resource(Clock {
             day: 0,
             date: start,
@@ -311,6 +315,7 @@ impl Simulation {
             ));
         }
         self.check_finance()?;
+        self.check_projects()?;
         self.check_demography()?;
         self.check_problems()?;
         self.check_land()
@@ -450,6 +455,42 @@ impl Simulation {
     /// Checks that land is conserved in every park (available + held by its firms = total),
     /// that floor space occupied is what its firms rent and at most the park's total, and
     /// that each waiting request belongs to a firm marked as waiting.
+    /// Every project is accounted for: those in the pipeline on the first day and those
+    /// signed since are in a stage, commissioned or failed.
+    fn check_projects(&mut self) -> Result<(), String> {
+        let book = self.world.resource::<ProjectBook>();
+        let stages = book.in_stages();
+        let in_stages: u64 = stages.iter().sum();
+        if book.at_start + book.signed != in_stages + book.commissioned + book.failed
+            || in_stages != book.active.len() as u64
+        {
+            return Err(format!(
+                "projects lost: {} at the start + {} signed, but {in_stages} in stages \
+                 ({} listed active) + {} commissioned + {} failed",
+                book.at_start,
+                book.signed,
+                book.active.len(),
+                book.commissioned,
+                book.failed
+            ));
+        }
+        let requests = self
+            .world
+            .resource::<Parks>()
+            .list
+            .iter()
+            .flat_map(|p| &p.queue)
+            .filter(|r| r.project.is_some())
+            .count() as u64;
+        if requests > stages[1] {
+            return Err(format!(
+                "{requests} project requests wait for space but {} projects are at that stage",
+                stages[1]
+            ));
+        }
+        Ok(())
+    }
+
     pub fn check_land(&mut self) -> Result<(), String> {
         let mut q = self.world.query::<&FirmLand>();
         let parks = self.world.resource::<Parks>();
@@ -486,9 +527,15 @@ impl Simulation {
                 ));
             }
         }
-        if pending != parks.waiting() {
+        let for_projects = parks
+            .list
+            .iter()
+            .flat_map(|p| &p.queue)
+            .filter(|r| r.project.is_some())
+            .count();
+        if pending + for_projects != parks.waiting() {
             return Err(format!(
-                "{pending} firms wait for space but the queues hold {} requests",
+                "{pending} firms and {for_projects} projects wait for space but the queues hold {} requests",
                 parks.waiting()
             ));
         }
@@ -509,6 +556,7 @@ fn set_levers(world: &mut World, s: &Scenario) {
     world.insert_resource(FundSettings::from_scenario(s));
     world.insert_resource(MarketSettings::from_scenario(s));
     world.insert_resource(LandPolicy::from_scenario(s));
+    world.insert_resource(ProjectPolicy::from_scenario(s));
     world.resource_mut::<Campaign>().visits_per_day = s.levers.campaign.visits_per_day.as_array();
     world
         .resource_mut::<ProductionSettings>()

@@ -59,6 +59,9 @@ pub enum Purpose {
     PolicyTakeup = 36,
     /// A firm's exit clock, per firm (day 0).
     Exit = 37,
+    /// Projects signed: how many on a day (id 0), and the size, firm and waits of the k-th
+    /// signed that day (id k + 1). Days before the run count back from `u32::MAX`.
+    Projects = 38,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

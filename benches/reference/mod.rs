@@ -144,7 +144,6 @@ impl ReferenceCity {
                 stream_prefix(settings.seed, Purpose::Production),
                 clock.day,
             ),
-            year_multiplier: settings.production.year_multiplier(clock.date.year()),
             settings,
         };
         let Some(c) = chunk else {
@@ -199,7 +198,6 @@ impl ReferenceCity {
 struct Day<'a> {
     problems_prefix: u64,
     production_prefix: u64,
-    year_multiplier: f64,
     settings: &'a ReferenceSettings,
 }
 
@@ -270,8 +268,7 @@ impl Day<'_> {
             } else {
                 0.0
             };
-            let investment =
-                value_added * s.investment_share * self.year_multiplier * (1.0 - held_back);
+            let investment = value_added * s.investment_share * (1.0 - held_back);
             let mut spent = 0;
             if c.finance_to_invest[i] != 0 {
                 spent = (c.finance_to_invest[i] + s.finance_spend_days - 1) / s.finance_spend_days;

@@ -82,6 +82,9 @@ pub struct LandRequest {
     pub requested_day: u32,
     /// First day it may be granted: the request day plus the (devolved) lead time.
     pub ready_day: u32,
+    /// The investment project (its id in `ProjectBook`) the space is for; `None` for a firm
+    /// that has outgrown its space.
+    pub project: Option<u32>,
 }
 
 /// One park: its land and floor-space stocks and its queue of requests.
@@ -102,6 +105,10 @@ pub struct Park {
     pub floor_build_share: f64,
     /// New floor space built but not yet a whole m².
     pub floor_build_carry: f64,
+    /// Land of the park on the first day, milli-mu: the base of new land supply.
+    pub land_initial: u64,
+    /// New land supplied but not yet a whole milli-mu.
+    pub land_supply_carry: f64,
     /// Waiting requests, by (request day, firm id).
     pub queue: Vec<LandRequest>,
 }
@@ -189,6 +196,8 @@ pub struct LandPolicy {
     pub evaluation_start_day: i64,
     pub evaluation_interval_days: u32,
     pub reclaim_share: f64,
+    /// New land each park adds per day, as a share of its land on the first day.
+    pub new_land_share_per_day: f64,
 }
 
 impl LandPolicy {
@@ -210,6 +219,7 @@ impl LandPolicy {
             evaluation_start_day: i64::from(l.evaluation_start.days_since(s.scenario.start)),
             evaluation_interval_days: l.evaluation_interval_days,
             reclaim_share: l.reclaim_share,
+            new_land_share_per_day: l.new_land_share_per_year / 365.0,
         }
     }
 

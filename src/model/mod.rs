@@ -9,6 +9,7 @@ mod land;
 mod ledger;
 mod market;
 mod population;
+mod projects;
 mod resources;
 
 pub use components::*;
@@ -20,6 +21,7 @@ pub use ledger::*;
 pub use market::*;
 pub(crate) use population::place_in_park;
 pub use population::{FirmTemplate, draw_visit_lists, spawn_population};
+pub use projects::*;
 pub use resources::*;
 
 /// 四直 service tier of a firm (FACTS A8). `Other` firms are below the designated size.

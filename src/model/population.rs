@@ -243,6 +243,8 @@ fn empty_parks(s: &Scenario) -> Parks {
                 floor_occupied: 0,
                 floor_build_share: 0.0,
                 floor_build_carry: 0.0,
+                land_initial: 0,
+                land_supply_carry: 0.0,
                 queue: Vec::new(),
             });
         }
@@ -323,6 +325,7 @@ fn size_parks(s: &Scenario, parks: &mut Parks) {
         let held = park.land_total;
         park.land_total = (held as f64 / s.land.initial_land_occupancy).ceil() as u64;
         park.land_available = park.land_total - held;
+        park.land_initial = park.land_total;
         if park.offers[SupplyMode::StandardFactory.index()] {
             park.floor_total =
                 (park.floor_occupied as f64 / s.land.initial_floor_occupancy).ceil() as u64;

@@ -1,7 +1,7 @@
 //! Resources: the run's clock and seed, the settings systems read (from the scenario's
 //! levers), and the state of the campaign, the ticket book and the departments.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use bevy_ecs::prelude::*;
 
@@ -43,25 +43,14 @@ pub struct ProductionSettings {
     pub drag_per_problem_day: f64,
     /// Standard deviation of the daily log shock.
     pub shock_sd_per_day: f64,
-    /// Investment as a share of value added.
+    /// Routine investment (outside the project pipeline) as a share of value added.
     pub investment_share: f64,
-    /// Project-pipeline multiplier by calendar year (years absent use 1).
-    pub investment_year_multiplier: BTreeMap<i32, f64>,
     /// Share of investment postponed while a land or finance problem is open.
     pub investment_blocked_share: f64,
     /// Share of a day's output lost to a visit with nothing to report (无事不扰).
     pub no_problem_visit_cost: f64,
     /// A financed firm invests 1/this of its unspent financing each day.
     pub finance_spend_days: i64,
-}
-
-impl ProductionSettings {
-    pub fn year_multiplier(&self, year: i32) -> f64 {
-        self.investment_year_multiplier
-            .get(&year)
-            .copied()
-            .unwrap_or(1.0)
-    }
 }
 
 /// Levers of the ticket pipeline: triage, escalation and re-visits.
@@ -280,12 +269,6 @@ impl ProductionSettings {
             drag_per_problem_day: p.drag_per_open_problem / 365.0,
             shock_sd_per_day: sd,
             investment_share: s.investment.share_of_value_added,
-            investment_year_multiplier: s
-                .investment
-                .year_multiplier
-                .iter()
-                .filter_map(|(y, m)| Some((y.parse().ok()?, *m)))
-                .collect(),
             investment_blocked_share: s.investment.blocked_share,
             no_problem_visit_cost: s.levers.campaign.no_problem_visit_cost_days,
             finance_spend_days: i64::from(s.funds.spend_days),

@@ -3,6 +3,7 @@
 mod funds;
 mod market;
 mod programmes;
+mod projects;
 mod timeline;
 mod types;
 mod validate;
@@ -14,6 +15,7 @@ use sha2::{Digest, Sha256};
 pub use funds::{FundLevers, Funds, PerStage, Points, Tilt};
 pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, PolicyPush};
 pub use programmes::{Costs, Innovation, InnovationLevers};
+pub use projects::{InvestmentLevers, ProjectParams, by_year};
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;
 pub use validate::{MAX_DAYS, MAX_FIRMS, MAX_NAME_CHARS, name_problem, validate};

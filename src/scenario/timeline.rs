@@ -34,6 +34,8 @@ pub const TIMELINE_LEVERS: &[&str] = &[
     "levers.land.evaluation_start",
     "levers.land.evaluation_interval_days",
     "levers.land.reclaim_share",
+    "levers.land.new_land_share_per_year",
+    "levers.investment",
     "levers.funds",
     "departments[].capacity",
     "departments[].service_days_mean",

@@ -225,16 +225,17 @@ pub struct Production {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Investment {
-    /// Investment as a share of value added in a year without a multiplier.
+    /// Routine investment (equipment renewal and small upgrades, outside the project
+    /// pipeline) as a share of value added.
     #[serde(default = "default_investment_share")]
     pub share_of_value_added: f64,
-    /// Project-pipeline multiplier per calendar year (keys are years, e.g. `2024 = 1.5`);
-    /// years not listed use 1. Exogenous: the briefing does not say why investment rose.
-    #[serde(default = "default_investment_years")]
-    pub year_multiplier: BTreeMap<String, f64>,
     /// Share of its investment a firm postpones while it has an open land or finance problem.
     #[serde(default = "default_blocked_share")]
     pub blocked_share: f64,
+    /// The investment-project pipeline: signing, approvals, land, financing, construction
+    /// and commissioning.
+    #[serde(default)]
+    pub projects: super::projects::ProjectParams,
 }
 
 /// `[levers]`: what a planner sets.
@@ -257,6 +258,8 @@ pub struct Levers {
     pub funds: super::funds::FundLevers,
     #[serde(default)]
     pub market: super::market::MarketLevers,
+    #[serde(default)]
+    pub investment: super::projects::InvestmentLevers,
 }
 
 /// `[levers.campaign]`: the visit campaign 进万企 (FACTS A1, A8, A9).
@@ -488,6 +491,10 @@ pub struct LandLevers {
     /// (the land its value added does not need at full use).
     #[serde(default = "default_reclaim_share")]
     pub reclaim_share: f64,
+    /// New industrial land supplied to the parks each year (land development and the annual
+    /// supply plan), as a share of each park's land on the first day.
+    #[serde(default = "default_new_land_share")]
+    pub new_land_share_per_year: f64,
 }
 
 /// `[[departments]]`: a government department that resolves tickets.
@@ -604,7 +611,7 @@ fn default_self_resolve_days() -> f64 {
     180.0
 }
 fn default_trend_growth() -> f64 {
-    0.063
+    0.041
 }
 fn default_drag() -> f64 {
     0.03
@@ -613,14 +620,7 @@ fn default_volatility() -> f64 {
     0.10
 }
 fn default_investment_share() -> f64 {
-    0.30
-}
-fn default_investment_years() -> BTreeMap<String, f64> {
-    // 2024 calibrated to A13; the pipeline is assumed to stay at its 2024 level after.
-    [("2024", 1.415), ("2025", 1.415), ("2026", 1.415)]
-        .into_iter()
-        .map(|(y, m)| (y.to_owned(), m))
-        .collect()
+    0.18
 }
 fn default_blocked_share() -> f64 {
     0.5
@@ -787,6 +787,9 @@ fn default_evaluation_start() -> Date {
 fn default_evaluation_interval() -> u32 {
     365
 }
+fn default_new_land_share() -> f64 {
+    0.02
+}
 fn default_reclaim_share() -> f64 {
     0.2
 }
@@ -857,6 +860,7 @@ impl Default for LandLevers {
             evaluation_start: default_evaluation_start(),
             evaluation_interval_days: default_evaluation_interval(),
             reclaim_share: default_reclaim_share(),
+            new_land_share_per_year: default_new_land_share(),
         }
     }
 }
@@ -886,8 +890,8 @@ impl Default for Investment {
     fn default() -> Self {
         Investment {
             share_of_value_added: default_investment_share(),
-            year_multiplier: default_investment_years(),
             blocked_share: default_blocked_share(),
+            projects: Default::default(),
         }
     }
 }

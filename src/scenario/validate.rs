@@ -126,16 +126,7 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     let inv = &s.investment;
     p.non_negative("investment.share_of_value_added", inv.share_of_value_added);
     p.unit_interval("investment.blocked_share", inv.blocked_share);
-    for (year, m) in &inv.year_multiplier {
-        let key = format!("investment.year_multiplier.{year}");
-        if !(year.len() == 4 && year.parse::<i32>().is_ok()) {
-            p.push(
-                &key,
-                format!("keys must be years such as 2024, got {year:?}"),
-            );
-        }
-        p.non_negative(&key, *m);
-    }
+    validate_projects(&mut p, &inv.projects, &s.levers.investment);
 
     let i = &s.innovation;
     for (tier, v) in tier_names().iter().zip(i.rd_initial_share.as_array()) {
@@ -672,6 +663,10 @@ fn validate_land(p: &mut Checker, s: &Scenario) {
         );
     }
     p.unit_interval("levers.land.reclaim_share", l.reclaim_share);
+    p.unit_interval(
+        "levers.land.new_land_share_per_year",
+        l.new_land_share_per_year,
+    );
 }
 
 fn park_kind_names() -> [&'static str; 3] {
@@ -799,5 +794,76 @@ impl Checker {
         for (tier, x) in tier_names().iter().zip(v.as_array()) {
             self.positive(&format!("{key}.{tier}"), x);
         }
+    }
+}
+
+/// `[investment.projects]` and `[levers.investment]`.
+fn validate_projects(p: &mut Checker, pr: &super::ProjectParams, levers: &super::InvestmentLevers) {
+    let key = |k: &str| format!("investment.projects.{k}");
+    p.positive(&key("min_size_yuan"), pr.min_size_yuan);
+    p.positive(&key("max_size_yuan"), pr.max_size_yuan);
+    if pr.max_size_yuan.is_finite()
+        && pr.min_size_yuan.is_finite()
+        && pr.max_size_yuan < pr.min_size_yuan
+    {
+        p.push(
+            &key("max_size_yuan"),
+            format!(
+                "must be ≥ min_size_yuan ({}), got {}",
+                pr.min_size_yuan, pr.max_size_yuan
+            ),
+        );
+    }
+    p.positive(&key("size_tail_exponent"), pr.size_tail_exponent);
+    p.non_negative(&key("approval_days"), pr.approval_days);
+    p.non_negative(&key("finance_days"), pr.finance_days);
+    p.positive(
+        &key("construction_days_at_100m"),
+        pr.construction_days_at_100m,
+    );
+    p.non_negative(
+        &key("construction_size_elasticity"),
+        pr.construction_size_elasticity,
+    );
+    p.positive(&key("max_construction_days"), pr.max_construction_days);
+    p.non_negative(
+        &key("standard_factory_max_yuan"),
+        pr.standard_factory_max_yuan,
+    );
+    p.unit_interval(
+        &key("standard_factory_construction_share"),
+        pr.standard_factory_construction_share,
+    );
+    p.positive(&key("give_up_days"), pr.give_up_days);
+    p.non_negative(
+        &key("value_added_per_yuan_year"),
+        pr.value_added_per_yuan_year,
+    );
+    for (k, v) in [
+        ("approval_days", pr.approval_days),
+        ("finance_days", pr.finance_days),
+        ("construction_days_at_100m", pr.construction_days_at_100m),
+        ("max_construction_days", pr.max_construction_days),
+        ("give_up_days", pr.give_up_days),
+    ] {
+        if v.is_finite() && v > f64::from(MAX_DAYS) {
+            p.push(&key(k), format!("must be at most {MAX_DAYS} days, got {v}"));
+        }
+    }
+    if levers.signed_per_year.is_empty() {
+        p.push(
+            "levers.investment.signed_per_year",
+            "needs at least one year, e.g. { \"2023\" = 0.13 }",
+        );
+    }
+    for (year, v) in &levers.signed_per_year {
+        let key = format!("levers.investment.signed_per_year.{year}");
+        if !(year.len() == 4 && year.parse::<i32>().is_ok()) {
+            p.push(
+                &key,
+                format!("keys must be years such as 2024, got {year:?}"),
+            );
+        }
+        p.non_negative(&key, *v);
     }
 }

@@ -15,7 +15,7 @@ use crate::math;
 use crate::model::{
     Clock, Exited, FirmId, FirmLand, FirmProfile, FirmState, LandAccounts, LandBook, LandContract,
     LandPolicy, LandRequest, LandSettings, Ledger, MILLI_MU_PER_MU, NO_PARK, Park, Parks,
-    Programme, StaffCosts, SupplyMode, Terms,
+    Programme, ProjectBook, StaffCosts, SupplyMode, Terms,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -134,7 +134,8 @@ pub fn settle_land_contracts(
     }
 }
 
-// Add the day's new standard-factory floor space to the parks that offer standard
+// Add the day's new industrial land to every park (a share of its first-day land, in whole
+// milli-mu), and the day's new standard-factory floor space to the parks that offer standard
 // factories, in whole m² (fractions carry over to the next day).
 pub fn build_standard_factories(
     policy: Res<LandPolicy>,
@@ -142,6 +143,15 @@ pub fn build_standard_factories(
     mut parks: ResMut<Parks>,
     mut ledger: ResMut<Ledger>,
 ) {
+    if policy.new_land_share_per_day > 0.0 {
+        for park in &mut parks.list {
+            park.land_supply_carry += park.land_initial as f64 * policy.new_land_share_per_day;
+            let whole = park.land_supply_carry.floor();
+            park.land_total += whole as u64;
+            park.land_available += whole as u64;
+            park.land_supply_carry -= whole;
+        }
+    }
     if policy.standard_factory_new_m2_per_day <= 0.0 {
         return;
     }
@@ -224,6 +234,7 @@ impl SpaceRequests<'_> {
             amount,
             requested_day: self.today,
             ready_day: self.today + self.policy.lead_time(mode, park.devolved_approvals),
+            project: None,
         };
         land.pending = true;
         day.incoming.push((land.park, request));
@@ -287,10 +298,12 @@ pub fn grant_land(
     mut parks: ResMut<Parks>,
     mut book: ResMut<LandBook>,
     mut accounts: ResMut<LandAccounts>,
+    mut projects: ResMut<ProjectBook>,
     mut firms: Query<(&FirmProfile, &mut FirmState, &mut FirmLand), Without<Exited>>,
 ) {
     let today = clock.day;
     let book = &mut *book;
+    let projects = &mut *projects;
     for (index, park) in parks.list.iter_mut().enumerate() {
         let mut i = 0;
         while i < park.queue.len() {
@@ -315,7 +328,12 @@ pub fn grant_land(
                 park.land_available -= r.amount;
                 land.land_milli_mu += r.amount;
             }
-            land.pending = false;
+            match r.project {
+                // The project's space is its firm's from now on; the project moves on to
+                // its financing. The firm's own request, if any, is untouched.
+                Some(id) => projects.space_granted(id, today),
+                None => land.pending = false,
+            }
             state.space_log_cap =
                 settings.log_cap(land.land_milli_mu, land.floor_m2, profile.base_value_added);
             let terms = policy.terms[r.mode.index()];

@@ -16,6 +16,7 @@
 //! | Market      | `push_policies`     | the platform reaches firms; benefits taken up and paid  |
 //! | Production  | `produce`           | value added and investment per firm, with problem drag and the space cap |
 //! | Production  | `deliver_orders`    | value added of converted orders being delivered         |
+//! | Production  | `run_projects`      | projects are signed, move through approvals, land, financing and construction (their outlays are investment), and are commissioned |
 //! | Land        | `evaluate_land_use` | 亩均 evaluation days: low scorers lose idle land          |
 //! | Land        | `settle_land_contracts` | lease renewals or returns, lease-then-transfer conversions, rent |
 //! | Land        | `build_standard_factories` | new standard-factory floor space is completed      |
@@ -61,6 +62,7 @@ mod orders;
 mod policy_push;
 mod problems;
 mod production;
+mod projects;
 mod service;
 mod triage;
 mod visits;
@@ -87,6 +89,7 @@ pub use orders::deliver_orders;
 pub use policy_push::push_policies;
 pub use problems::arise_problems;
 pub use production::produce;
+pub use projects::run_projects;
 pub use service::serve_tickets;
 pub use triage::triage_tickets;
 pub use visits::visit_firms;
@@ -142,7 +145,9 @@ pub fn daily_schedule() -> Schedule {
         (run_fee_campaigns, hold_matchmaking_events, push_policies)
             .chain()
             .in_set(Phase::Market),
-        (produce, deliver_orders).chain().in_set(Phase::Production),
+        (produce, deliver_orders, run_projects)
+            .chain()
+            .in_set(Phase::Production),
         (
             evaluate_land_use,
             settle_land_contracts,
@@ -194,6 +199,7 @@ pub fn daily_systems_one_by_one() -> Vec<(&'static str, Schedule)> {
         push_policies,
         produce,
         deliver_orders,
+        run_projects,
         evaluate_land_use,
         settle_land_contracts,
         build_standard_factories,

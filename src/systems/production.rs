@@ -1,8 +1,8 @@
 //! Production: each firm's value added follows its trend (none while its output is at what
-//! its space supports), less a drag for every open problem, plus a daily shock; investment
-//! follows value added and the year's project pipeline, and waits while a land or finance
-//! problem is open. A financed firm also invests the money it received from the city's funds,
-//! grants and loans.
+//! its space supports), less a drag for every open problem, plus a daily shock; routine
+//! investment follows value added, and waits while a land or finance problem is open. A
+//! financed firm also invests the money it received from the city's funds, grants and loans.
+//! Investment projects are not here: they are few, and `super::projects` adds their outlays.
 
 use bevy_ecs::prelude::*;
 
@@ -27,7 +27,6 @@ pub fn produce(
     mut counters: ResMut<Counters>,
     mut firms: Query<(&FirmId, &FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
-    let year_multiplier = settings.year_multiplier(clock.date.year());
     let prefix = day_prefix(stream_prefix(seed.0, Purpose::Production), clock.day);
     let (settings, relief) = (&*settings, &*relief);
     let work = |(ids, profiles, states): (&[FirmId], &[FirmProfile], &mut [FirmState])| {
@@ -54,7 +53,7 @@ pub fn produce(
             for (((profile, state), &open), &growth) in
                 profiles.iter().zip(states).zip(&open).zip(&growth)
             {
-                let out = day_output(state, profile, settings, year_multiplier, open, growth);
+                let out = day_output(state, profile, settings, open, growth);
                 day.totals.firms += 1;
                 day.totals.open_problems += u64::from(out.open_problems);
                 if profile.tier.is_above_scale() {
@@ -120,13 +119,12 @@ fn step_production(
     state: &mut FirmState,
     profile: &FirmProfile,
     settings: &ProductionSettings,
-    year_multiplier: f64,
     relief: &FeeRelief,
     z: f64,
 ) -> DayOutput {
     let open = advance_log_level(state, settings, relief, z);
     let growth = math::exp(state.log_level);
-    day_output(state, profile, settings, year_multiplier, open, growth)
+    day_output(state, profile, settings, open, growth)
 }
 
 /// The first half of `step_production`: the firm's log output moves by its trend, the drag
@@ -162,7 +160,6 @@ fn day_output(
     state: &mut FirmState,
     profile: &FirmProfile,
     settings: &ProductionSettings,
-    year_multiplier: f64,
     open: u32,
     growth: f64,
 ) -> DayOutput {
@@ -179,7 +176,7 @@ fn day_output(
     } else {
         0.0
     };
-    let investment = value_added * settings.investment_share * year_multiplier * (1.0 - held_back);
+    let investment = value_added * settings.investment_share * (1.0 - held_back);
     DayOutput {
         value_added: whole_yuan(value_added),
         investment: whole_yuan(investment) + spend_financing(state, settings.finance_spend_days),
@@ -218,7 +215,6 @@ mod tests {
             drag_per_problem_day: 0.03 / 365.0,
             shock_sd_per_day: 0.0,
             investment_share: 0.3,
-            investment_year_multiplier: Default::default(),
             investment_blocked_share: 0.5,
             no_problem_visit_cost: 0.25,
             finance_spend_days: 100,
@@ -244,8 +240,8 @@ mod tests {
             ..Default::default()
         };
         for _ in 0..365 {
-            step_production(&mut clean, &p, &s, 1.0, &none, 0.0);
-            step_production(&mut troubled, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut clean, &p, &s, &none, 0.0);
+            step_production(&mut troubled, &p, &s, &none, 0.0);
         }
         assert!((clean.log_level - 0.05).abs() < 1e-9);
         assert!((troubled.log_level - (0.05 - 2.0 * 0.03)).abs() < 1e-9);
@@ -258,8 +254,8 @@ mod tests {
             disturbed_today: true,
             ..Default::default()
         };
-        let first = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
-        let second = step_production(&mut state, &p, &s, 1.0, &none, 0.0);
+        let first = step_production(&mut state, &p, &s, &none, 0.0);
+        let second = step_production(&mut state, &p, &s, &none, 0.0);
         assert!(first.disturbance > 200_000 && first.disturbance < 260_000);
         assert_eq!(second.disturbance, 0);
         assert!(first.value_added < second.value_added);
@@ -275,8 +271,8 @@ mod tests {
         };
         let (mut extra, mut first) = (0, 0);
         for day in 0..5_000 {
-            let a = step_production(&mut plain, &p, &s, 1.0, &none, 0.0);
-            let b = step_production(&mut financed, &p, &s, 1.0, &none, 0.0);
+            let a = step_production(&mut plain, &p, &s, &none, 0.0);
+            let b = step_production(&mut financed, &p, &s, &none, 0.0);
             if day == 0 {
                 first = b.investment - a.investment;
             }
@@ -296,10 +292,10 @@ mod tests {
             ..Default::default()
         };
         blocked.log_level = 0.0;
-        let a = step_production(&mut free, &p, &s, 1.0, &none, 0.0);
+        let a = step_production(&mut free, &p, &s, &none, 0.0);
         let mut s2 = s.clone();
         s2.drag_per_problem_day = 0.0;
-        let b = step_production(&mut blocked, &p, &s2, 1.0, &none, 0.0);
+        let b = step_production(&mut blocked, &p, &s2, &none, 0.0);
         assert_eq!(b.investment * 2, a.investment.max(b.investment * 2));
         assert!(b.investment < a.investment);
     }
@@ -315,8 +311,8 @@ mod tests {
             ..Default::default()
         };
         for _ in 0..365 {
-            step_production(&mut free, &p, &s, 1.0, &none, 0.0);
-            step_production(&mut capped, &p, &s, 1.0, &none, 0.0);
+            step_production(&mut free, &p, &s, &none, 0.0);
+            step_production(&mut capped, &p, &s, &none, 0.0);
         }
         assert!((free.log_level - 0.05).abs() < 1e-9);
         // Above the cap all year: no trend, but the drag of its open problem still applies.
