@@ -128,7 +128,7 @@ fn default_va_per_yuan() -> f64 {
     0.15
 }
 fn default_signed() -> BTreeMap<String, f64> {
-    [("2017", 0.13), ("2023", 0.33), ("2024", 0.45)]
+    [("2017", 0.13), ("2023", 0.34)]
         .into_iter()
         .map(|(y, v)| (y.to_owned(), v))
         .collect()

