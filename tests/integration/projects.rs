@@ -58,25 +58,18 @@ fn investment_rises_with_the_projects_signed() {
     }
 }
 
-/// Faster approvals and more standard-factory space bring projects to completion sooner:
+/// Faster approvals bring projects to completion sooner:
 /// the level of value added at the end of 2025 is higher over the fixed seed list (the
 /// baseline city). The level, not the growth rate: a lever set from the start pulls the
 /// commissioning forward once, so most of the growth comes in 2024.
 #[test]
-fn devolved_approvals_and_standard_factories_raise_value_added() {
+fn devolved_approvals_raise_value_added() {
     let base = common::baseline().scenario;
     let kpi = "value_added_yuan";
     let date = "2025-12-31";
     let reference = mean_kpi(&base, kpi, date);
     let mut devolved = base.clone();
     devolved.levers.land.devolved_approvals_factor = 2.0;
-    let mut factories = base.clone();
-    factories.levers.land.standard_factory_new_m2_per_year = 3.0e6;
-    factories.levers.land.supply_mix.standard_factory = 0.5;
-    factories.levers.land.supply_mix.transfer = 0.2;
-    factories.levers.land.supply_mix.long_term_lease = 0.05;
-    factories.levers.land.supply_mix.lease_then_transfer = 0.15;
-    factories.levers.land.supply_mix.flexible_term = 0.1;
     for (name, s) in [
         ("devolved approvals", devolved),
         ("standard factories", factories),
