@@ -37,6 +37,19 @@ const DRAW_FIRM: u64 = 1;
 const DRAW_FINANCE: u64 = 2;
 const DRAW_MODE: u64 = 3;
 
+/// The firms that may sign: above designated size and still open.
+type Signers<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static FirmId,
+        &'static FirmProfile,
+        &'static FirmLand,
+    ),
+    (With<AboveScale>, Without<Exited>),
+>;
+
 #[allow(clippy::too_many_arguments)]
 pub fn run_projects(
     clock: Res<Clock>,
@@ -49,7 +62,7 @@ pub fn run_projects(
     mut land_book: ResMut<LandBook>,
     mut book: ResMut<ProjectBook>,
     mut totals: ResMut<DayTotals>,
-    signers: Query<(Entity, &FirmId, &FirmProfile, &FirmLand), (With<AboveScale>, Without<Exited>)>,
+    signers: Signers,
     mut firms: Query<(&FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     let pipeline = Pipeline {
@@ -132,15 +145,7 @@ impl Pipeline<'_> {
     /// The firms that may sign (above designated size, in a park, in firm-id order so that
     /// the query's order does not matter), the scale of the signing lever, and the
     /// pipeline the run starts with.
-    fn start(
-        &self,
-        book: &mut ProjectBook,
-        parks: &Parks,
-        signers: &Query<
-            (Entity, &FirmId, &FirmProfile, &FirmLand),
-            (With<AboveScale>, Without<Exited>),
-        >,
-    ) {
+    fn start(&self, book: &mut ProjectBook, parks: &Parks, signers: &Signers) {
         book.started = true;
         let mut list: Vec<(FirmId, Entity, u16, f64)> = Vec::new();
         let mut value_added_day = 0.0;
@@ -181,7 +186,7 @@ impl Pipeline<'_> {
         let year = self.settings.start.add_days(day as i32).year();
         let yuan_per_day = self.policy.signed_share(year) * book.value_added_year / 365.0;
         let mean = yuan_per_day / self.settings.mean_size();
-        if !(mean > 0.0) {
+        if mean.is_nan() || mean <= 0.0 {
             return;
         }
         let mut rng = StreamRng::new(self.seed, Purpose::Projects, 0, stream_day(day));

@@ -70,14 +70,11 @@ fn devolved_approvals_raise_value_added() {
     let reference = mean_kpi(&base, kpi, date);
     let mut devolved = base.clone();
     devolved.levers.land.devolved_approvals_factor = 2.0;
-    for (name, s) in [
-        ("devolved approvals", devolved),
-        ("standard factories", factories),
-    ] {
-        let v = mean_kpi(&s, kpi, date);
-        assert!(
-            v > reference * 1.001,
-            "{name}: {v} vs baseline {reference} over seeds {SEEDS:?}"
-        );
-    }
+    // The standard-factory push is not here: set from the start, its sign on the 2025 level
+    // depends on the seeds (issue 17's closing note, stop 21).
+    let v = mean_kpi(&devolved, kpi, date);
+    assert!(
+        v > reference * 1.001,
+        "devolved approvals: {v} vs baseline {reference} over seeds {SEEDS:?}"
+    );
 }
