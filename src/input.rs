@@ -382,12 +382,26 @@ fn explain(message: &str) -> String {
                 !s.is_empty() && !s.contains(',') && !s.contains(" or ") && !s.starts_with("one of")
             })
             .collect();
+        if let Some(why) = removed_key(field) {
+            return format!("unknown key `{field}`: {why} (expected {expected})");
+        }
         if let Some(near) = nearest(field, &options) {
             return format!("unknown key `{field}`; did you mean `{near}`? (expected {expected})");
         }
         return format!("unknown key `{field}` (expected {expected})");
     }
     message
+}
+
+/// What replaced a key that older scenario files may still carry.
+fn removed_key(field: &str) -> Option<&'static str> {
+    match field {
+        "year_multiplier" => Some(
+            "removed: investment now comes from the projects signed each year \
+             (`levers.investment.signed_per_year`, docs/MODEL.md §3.8)",
+        ),
+        _ => None,
+    }
 }
 
 /// The closest known name to a misspelt one, if it is close enough to be a typo.
@@ -461,6 +475,14 @@ mod tests {
         let m =
             explain("unknown field `capcity`, expected one of `name`, `capacity`, `categories`");
         assert!(m.contains("did you mean `capacity`"), "{m}");
+    }
+
+    #[test]
+    fn a_removed_key_names_what_replaced_it() {
+        let m = explain(
+            "unknown field `year_multiplier`, expected one of `share_of_value_added`, `blocked_share`, `projects`",
+        );
+        assert!(m.contains("levers.investment.signed_per_year"), "{m}");
     }
 
     #[test]

@@ -92,7 +92,17 @@ pub fn execute(sweep: &Sweep, opts: &Options) -> Result<Outcome> {
             );
         }
     }
+    if opts.resume && !opts.force && !partial.exists() && runs_path.exists() && pending.exists() {
+        // Killed after the runs table was moved into place but before the manifest was
+        // written: put the table back as the partial one, so that resuming finds every run
+        // done and writes the points and the manifest.
+        std::fs::rename(runs_path, &partial)
+            .with_context(|| format!("cannot reopen {}", runs_path.display()))?;
+    }
     let resuming = opts.resume && !opts.force && partial.exists();
+    if resuming {
+        remove_stale_temp_files(&opts.out, &files)?;
+    }
     if opts.force {
         clear_for_force(&opts.out, shard.is_some(), &files, &[&partial, &pending])?;
     } else if partial.exists() && !opts.resume {
@@ -244,6 +254,27 @@ fn check_fresh(out: &Path, sharded: bool) -> Result<()> {
             out.display(),
             crate::input::clip(name, 200)
         );
+    }
+    Ok(())
+}
+
+/// Removes the temporary files (`.runs.csv.tmp-PID` and the like) a killed sweep left
+/// beside this sweep's files; the lock held now means no live process owns them.
+fn remove_stale_temp_files(out: &Path, files: &[PathBuf; 3]) -> Result<()> {
+    let prefixes: Vec<String> = files
+        .iter()
+        .map(|f| {
+            format!(
+                ".{}.tmp-",
+                f.file_name().unwrap_or_default().to_string_lossy()
+            )
+        })
+        .collect();
+    for name in results_folder::entries(out)? {
+        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+            std::fs::remove_file(out.join(&name))
+                .with_context(|| format!("cannot remove {}", out.join(&name).display()))?;
+        }
     }
     Ok(())
 }

@@ -93,9 +93,7 @@ pub fn run_projects(
         let Ok((profile, mut state)) = firms.get_mut(p.firm) else {
             // Its firm closed: its request, if still queued, goes with it.
             if p.stage == ProjectStage::Land {
-                parks.list[usize::from(p.park)]
-                    .queue
-                    .retain(|r| r.project != Some(id));
+                withdraw_request(parks, p.park, id);
             }
             p.stage = ProjectStage::Failed;
             *failed += 1;
@@ -312,9 +310,7 @@ impl Pipeline<'_> {
             }
             ProjectStage::Land => {
                 if late {
-                    parks.list[usize::from(p.park)]
-                        .queue
-                        .retain(|r| r.project != Some(id));
+                    withdraw_request(parks, p.park, id);
                     p.stage = ProjectStage::Failed;
                     return Step::Failed;
                 }
@@ -383,6 +379,13 @@ impl Pipeline<'_> {
         p.stage = ProjectStage::Land;
         p.stage_day = today;
     }
+}
+
+/// Takes project `id`'s request for space out of its park's queue (the project failed).
+fn withdraw_request(parks: &mut Parks, park: u16, id: u32) {
+    parks.list[usize::from(park)]
+        .queue
+        .retain(|r| r.project != Some(id));
 }
 
 /// The stream of the draws of the `k`-th project signed on `signed_day` (a key that does

@@ -219,6 +219,29 @@ fn a_sweep_killed_at_any_moment_resumes_to_the_same_bytes() {
     }
 }
 
+/// Killed while writing its manifest, the last step: the runs table is in place, the
+/// manifest is not, and a temporary file is left. `--resume` finishes it, to the same bytes,
+/// and clears the temporary file (this once failed as "already holds files").
+#[test]
+fn a_sweep_killed_while_writing_its_manifest_resumes() {
+    let out = tempfile::tempdir().unwrap();
+    let reference = reference();
+    for f in ["runs.csv", "points.csv"] {
+        std::fs::write(out.path().join(f), read(&reference, f)).unwrap();
+    }
+    // The record of the inputs written at the start has the final manifest's bytes.
+    std::fs::write(
+        out.path().join("manifest.json.partial"),
+        read(&reference, "manifest.json"),
+    )
+    .unwrap();
+    std::fs::write(out.path().join(".manifest.json.tmp-99999"), b"{\"torn\"").unwrap();
+    sweep(out.path(), &["--resume", "--jobs", "1"]);
+    assert_same(out.path(), &reference);
+    assert!(!out.path().join(".manifest.json.tmp-99999").exists());
+    assert!(!out.path().join("manifest.json.partial").exists());
+}
+
 #[test]
 fn a_torn_last_line_is_dropped_on_resume() {
     let out = tempfile::tempdir().unwrap();
