@@ -56,8 +56,6 @@ pub struct Project {
     pub outlay_per_day: i64,
     /// Investment still to be spent, yuan.
     pub remaining_yuan: i64,
-    /// Day it reached its present stage.
-    pub stage_day: i64,
     /// Its place among the projects signed on its day: the key of its draws.
     pub nth_signed_that_day: u32,
 }
@@ -100,7 +98,6 @@ impl ProjectBook {
         debug_assert_eq!(p.stage, ProjectStage::Land);
         let today = i64::from(today);
         p.stage = ProjectStage::Finance;
-        p.stage_day = today;
         p.ready_day = today + i64::from(p.finance_wait_days);
     }
 
@@ -138,10 +135,7 @@ pub struct ProjectSettings {
     pub give_up_days: i64,
     /// Value added a commissioned project adds per day, per yuan invested.
     pub value_added_per_yuan_day: f64,
-    /// Share of a day's outlay postponed while the firm has an open land or finance problem.
-    pub blocked_share: f64,
-    /// First day of the scenario's start year, as a day index (≤ 0), and the start's year:
-    /// to turn a day index into a calendar year without dates in the loop.
+    /// The scenario's start: day indices (negative before it) turn into calendar years.
     pub start: crate::date::Date,
 }
 
@@ -161,7 +155,6 @@ impl ProjectSettings {
             standard_factory_construction_share: p.standard_factory_construction_share,
             give_up_days: p.give_up_days.round() as i64,
             value_added_per_yuan_day: p.value_added_per_yuan_year / 365.0,
-            blocked_share: s.investment.blocked_share,
             start: s.scenario.start,
         }
     }

@@ -223,7 +223,6 @@ impl Pipeline<'_> {
                 mode: None,
                 outlay_per_day: 0,
                 remaining_yuan: 0,
-                stage_day: day,
                 nth_signed_that_day: k as u32,
             };
             if in_run {
@@ -250,14 +249,13 @@ impl Pipeline<'_> {
         }
         if financed <= 0 {
             p.mode = Some(mode);
-            self.begin_construction(p, financed);
+            self.begin_construction(p);
             // What is left to build on day 0 (the outlays before it were before the run).
             p.remaining_yuan = p.remaining_yuan.min(p.outlay_per_day * built);
         } else if land <= 0 {
             // Its space is in the holdings the firms start with.
             p.mode = Some(mode);
             p.stage = ProjectStage::Finance;
-            p.stage_day = land;
             p.ready_day = financed;
         }
         // Otherwise it waits for approvals (or, approved, asks for space on day 0).
@@ -276,11 +274,10 @@ impl Pipeline<'_> {
         self.land_policy.pick_mode(&offers, u)
     }
 
-    fn begin_construction(&self, p: &mut Project, day: i64) {
+    fn begin_construction(&self, p: &mut Project) {
         let mode = p.mode.unwrap_or(SupplyMode::Transfer);
         let days = i64::from(self.settings.construction_days(p.build_days, mode));
         p.stage = ProjectStage::Construction;
-        p.stage_day = day;
         p.outlay_per_day = (p.size_yuan + days - 1) / days;
         p.remaining_yuan = p.size_yuan;
     }
@@ -319,7 +316,7 @@ impl Pipeline<'_> {
             ProjectStage::Finance => {
                 let money = today >= p.ready_day || state.finance_to_invest > 0;
                 if money && !open(Category::Finance) {
-                    self.begin_construction(p, today);
+                    self.begin_construction(p);
                 } else if late {
                     p.stage = ProjectStage::Failed;
                     return Step::Failed;
@@ -337,7 +334,6 @@ impl Pipeline<'_> {
                 let level = crate::math::exp(state.log_level) + added / profile.base_value_added;
                 state.log_level = level.ln();
                 p.stage = ProjectStage::Commissioned;
-                p.stage_day = today;
                 Step::Commissioned
             }
             ProjectStage::Commissioned | ProjectStage::Failed => Step::Waiting,
@@ -377,7 +373,6 @@ impl Pipeline<'_> {
         land_book.requests_made += 1;
         p.mode = Some(mode);
         p.stage = ProjectStage::Land;
-        p.stage_day = today;
     }
 }
 
