@@ -24,6 +24,54 @@ pub const INNOVATION: &str = "innovation-baseline";
 pub const FUNDS: &str = "funds-baseline";
 /// What the funds add to A13, and the hard-tech-fund scenario against the baseline (§12.9).
 pub const FUNDS_EFFECTS: &str = "funds-effects";
+/// The named levers' paired effects on their own KPIs and on growth (§6.1).
+pub const LEVER_PATHS: &str = "lever-paths";
+
+/// Replicates of each arm in the lever-path table: the first of the baseline's.
+const LEVER_PATH_REPLICATES: u32 = 6;
+
+/// The scenarios of the lever-path table, and the KPIs (with dates) on the path from each
+/// lever to growth, before the growth rows every scenario gets.
+const LEVER_PATH_SCENARIOS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "slow-triage",
+        &[
+            ("mean_days_to_resolve", "2024-12-31"),
+            ("hotline_mean_days_to_resolve", "2025-12-31"),
+            ("open_problems", "2025-12-31"),
+        ],
+    ),
+    (
+        "lease-first-land",
+        &[
+            ("mean_days_to_obtain_land", "2025-12-31"),
+            ("projects_commissioned", "2025-12-31"),
+        ],
+    ),
+    (
+        "standard-factory-push",
+        &[
+            ("mean_days_to_obtain_land", "2025-12-31"),
+            ("projects_commissioned", "2025-12-31"),
+        ],
+    ),
+    (
+        "hard-tech-fund",
+        &[
+            ("firms_financed", "2025-12-31"),
+            ("projects_commissioned", "2025-12-31"),
+        ],
+    ),
+    ("no-campaign", &[("open_problems", "2024-12-31")]),
+];
+
+/// Growth rows of every scenario in the lever-path table.
+const LEVER_PATH_GROWTH: &[(&str, &str)] = &[
+    ("value_added_growth_ytd", "2025-12-31"),
+    ("value_added_growth_ytd", "2026-12-31"),
+    ("investment_growth_ytd", "2025-12-31"),
+    ("investment_growth_ytd", "2026-12-31"),
+];
 
 /// Dates of the H1 check: the briefing implies growth for January–June 2024 (FACTS A12,
 /// A13), which are not calibration rows yet, so the table shows what the model gives there.
@@ -62,7 +110,64 @@ pub fn blocks(
         (INNOVATION, innovation_table(seeds, results)),
         (FUNDS, funds_table(first)),
         (FUNDS_EFFECTS, funds_effects_table(first, &without, &hard)),
+        (LEVER_PATHS, lever_paths_table(root, results)?),
     ])
+}
+
+/// The named levers against the baseline, paired replicate by replicate (the same seeds):
+/// the mean effect and its 5th–95th percentile range over the pairs, on the KPIs of each
+/// lever's path and on growth. `baseline` holds at least [`LEVER_PATH_REPLICATES`]
+/// replicates of the baseline run on its own seed.
+pub fn lever_paths_table(root: &Path, baseline: &[RunResult]) -> anyhow::Result<String> {
+    let n = LEVER_PATH_REPLICATES as usize;
+    let baseline = baseline
+        .get(..n)
+        .ok_or_else(|| anyhow::anyhow!("fewer than {n} baseline replicates"))?;
+    let mut out = String::from(
+        "| scenario | KPI | date | baseline | effect (mean) | 90 % range of the pairs | sign clear |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for (name, path) in LEVER_PATH_SCENARIOS {
+        let file = root.join(format!("scenarios/{name}.toml"));
+        let loaded = crate::scenario::load(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = &loaded.scenario;
+        let runs = run_replicates(s, s.scenario.seed, LEVER_PATH_REPLICATES);
+        for (kpi, d) in path.iter().chain(LEVER_PATH_GROWTH) {
+            let date = Date::parse(d).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let base = values_at(baseline, kpi, date);
+            let diffs: Vec<f64> = values_at(&runs, kpi, date)
+                .iter()
+                .zip(&base)
+                .map(|(a, b)| a - b)
+                .filter(|d| d.is_finite())
+                .collect();
+            let (Some(b), Some(e)) = (spread(&base), spread(&diffs)) else {
+                continue;
+            };
+            let clear = if e.p05 > 0.0 || e.p95 < 0.0 {
+                "yes"
+            } else {
+                "no"
+            };
+            out.push_str(&format!(
+                "| `{name}` | `{kpi}` | {d} | {} | {} | {} – {} | {clear} |\n",
+                fmt(kpi, b.mean),
+                effect(kpi, e.mean),
+                effect(kpi, e.p05),
+                effect(kpi, e.p95),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// An effect: growth in percentage points with three decimals, anything else as `fmt`.
+fn effect(kpi: &str, v: f64) -> String {
+    if kpi.ends_with("_growth_ytd") {
+        format!("{v:+.3} pp")
+    } else {
+        fmt(kpi, v)
+    }
 }
 
 /// The calibration table of MODEL.md §5 from `results`, the baseline's replicates

@@ -264,7 +264,7 @@ impl Simulation {
         &self.world.resource::<MetricsLog>().rows
     }
 
-    /// Checks that no firm or ticket was lost: every collected ticket is resolved, open or
+    /// Checks that no firm or ticket was lost: every ticket (collected or reported) is resolved, open or
     /// withdrawn; the live firms' open tickets match the tickets the pipeline holds; the
     /// ledger adds up; and initial + entered − exited firms are alive.
     pub fn check_invariants(&mut self) -> Result<(), String> {
@@ -278,15 +278,17 @@ impl Simulation {
             .filter(|t| t.resolved_day.is_some())
             .count();
         let withdrawn = book.tickets.iter().filter(|t| t.withdrawn).count();
-        if book.tickets.len() as u64 != counters.tickets_collected {
+        let hotline = counters.hotline;
+        if book.tickets.len() as u64 != counters.tickets_collected + hotline.reported {
             return Err(format!(
-                "{} tickets in the book but {} collected",
+                "{} tickets in the book but {} collected and {} reported",
                 book.tickets.len(),
-                counters.tickets_collected
+                counters.tickets_collected,
+                hotline.reported
             ));
         }
-        if resolved as u64 != counters.tickets_resolved
-            || withdrawn as u64 != counters.tickets_withdrawn
+        if resolved as u64 != counters.tickets_resolved + hotline.resolved
+            || withdrawn as u64 != counters.tickets_withdrawn + hotline.withdrawn
             || resolved + open + withdrawn != book.tickets.len()
         {
             return Err(format!(
@@ -326,7 +328,7 @@ impl Simulation {
     fn check_problems(&mut self) -> Result<(), String> {
         let tally = self.world.resource::<Counters>().problems;
         let resolved = tally.resolved(
-            self.world.resource::<Counters>().tickets_resolved,
+            self.world.resource::<Counters>().solved_by_departments(),
             self.world
                 .resource::<crate::model::FinanceCounts>()
                 .problems_relieved,

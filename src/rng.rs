@@ -62,6 +62,8 @@ pub enum Purpose {
     /// Projects signed: how many on a day (id 0), and the size, firm and waits of the k-th
     /// signed that day (id k + 1). Days before the run count back from `u32::MAX`.
     Projects = 38,
+    /// Whether a resolved ticket left its problem unsolved, per ticket (day 0).
+    Resolution = 39,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -91,7 +91,7 @@ struct Chunk<'a> {
     space_log_cap: &'a [f64],
     finance_to_invest: &'a mut [i64],
     latent: &'a mut [[u8; CATEGORIES]],
-    ticketed: &'a [[u8; CATEGORIES]],
+    ticketed: &'a mut [[u8; CATEGORIES]],
     disturbed_today: &'a mut [bool],
 }
 
@@ -157,7 +157,7 @@ impl ReferenceCity {
                 space_log_cap: &self.space_log_cap,
                 finance_to_invest: &mut self.finance_to_invest,
                 latent: &mut self.latent,
-                ticketed: &self.ticketed,
+                ticketed: &mut self.ticketed,
                 disturbed_today: &mut self.disturbed_today,
             });
         };
@@ -171,7 +171,7 @@ impl ReferenceCity {
             self.space_log_cap.par_chunks(c),
             self.finance_to_invest.par_chunks_mut(c),
             self.latent.par_chunks_mut(c),
-            self.ticketed.par_chunks(c),
+            self.ticketed.par_chunks_mut(c),
             self.disturbed_today.par_chunks_mut(c),
         )
             .into_par_iter()
@@ -212,7 +212,7 @@ impl Day<'_> {
         for i in 0..c.id.len() {
             let id = u64::from(c.id[i]);
             let latent = &mut c.latent[i];
-            let ticketed = &c.ticketed[i];
+            let ticketed = &mut c.ticketed[i];
 
             // Problems arise, and the firm may solve one latent problem itself.
             let rng = StreamRng::from_day_prefix(self.problems_prefix, id);
@@ -223,8 +223,14 @@ impl Day<'_> {
                     .iter()
                     .position(|&cum| category < cum)
                     .unwrap_or(CATEGORIES - 1);
-                if let Some(n) = latent[k].checked_add(1) {
-                    latent[k] = n;
+                // Reported through the hotline at once (a ticket), or latent.
+                let slot = if rng.uniform_nth(3) < ps.report_share {
+                    &mut ticketed[k]
+                } else {
+                    &mut latent[k]
+                };
+                if let Some(n) = slot.checked_add(1) {
+                    *slot = n;
                     t.problems_arisen += 1;
                 }
             }

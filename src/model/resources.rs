@@ -31,6 +31,9 @@ pub struct ProblemSettings {
     /// here rather than on every firm: it depends on the tier alone, and a firm's profile
     /// is 8 bytes smaller in every daily walk over the firms.
     pub chance_by_tier: [f64; 4],
+    /// Share of new problems the firm reports itself through the hotline (A15) the day they
+    /// arise.
+    pub report_share: f64,
 }
 
 /// Settings of daily production and investment.
@@ -63,6 +66,9 @@ pub struct ServiceLevers {
     pub revisit_delay_days: u32,
     pub patience_days: f64,
     pub satisfaction_half_life_days: f64,
+    pub satisfied_if_unsolved: f64,
+    /// Share of resolved tickets whose problem stays open (办结 but not solved).
+    pub unsolved_share: f64,
 }
 
 /// The visit campaign: its lists, its teams' capacity and what is due.
@@ -96,6 +102,30 @@ pub struct Ticket {
     pub escalated: bool,
     /// Closed unresolved because its firm closed.
     pub withdrawn: bool,
+    /// How the problem reached the government.
+    pub channel: Channel,
+    /// Resolved (办结) but the firm's problem stayed open.
+    pub unsolved: bool,
+}
+
+/// How a problem became a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// Found by a campaign visit or re-visit (A1–A5 count these).
+    Visit,
+    /// Reported by the firm through the 12345 hotline or online channels (A15).
+    Hotline,
+}
+
+/// Tickets of the hotline channel, cumulative (the campaign's are the `Counters` fields the
+/// briefing's A2–A5 are compared with).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HotlineCounts {
+    pub reported: u64,
+    pub resolved: u64,
+    pub withdrawn: u64,
+    /// Sum over resolved hotline tickets of days from report to resolution.
+    pub days_to_resolve_sum: u64,
 }
 
 /// Every ticket of the run, indexed by ticket id (its position), plus those awaiting triage.
@@ -142,12 +172,25 @@ pub struct Counters {
     pub tickets_escalated: u64,
     pub tickets_revisited: u64,
     pub revisits_satisfied: u64,
+    /// Resolved tickets of either channel that left their problem open (办结 but not
+    /// solved); the problem went back to the firm's latent ones.
+    pub tickets_unsolved: u64,
+    /// The hotline channel's tickets.
+    pub hotline: HotlineCounts,
     /// Sum over resolved tickets of days from collection to resolution.
     pub days_to_resolve_sum: u64,
     /// Output lost to visits with nothing to report, yuan.
     pub disturbance_cost_yuan: i64,
     /// The firms' problems, whoever solves them (`Counters::problems`).
     pub problems: ProblemTally,
+}
+
+impl Counters {
+    /// Problems departments solved: resolved tickets of both channels, less those that left
+    /// the problem open.
+    pub fn solved_by_departments(&self) -> u64 {
+        (self.tickets_resolved + self.hotline.resolved).saturating_sub(self.tickets_unsolved)
+    }
 }
 
 /// Where the firms' problems went, cumulative from the start of the run. Every problem a
@@ -169,10 +212,11 @@ pub struct ProblemTally {
 }
 
 impl ProblemTally {
-    /// Problems resolved by any route, given the tickets resolved and the finance problems
-    /// relieved by financing (both counted elsewhere).
-    pub fn resolved(&self, tickets_resolved: u64, relieved_by_finance: u64) -> u64 {
-        tickets_resolved + self.solved_alone + self.settled_by_benefits + relieved_by_finance
+    /// Problems resolved by any route, given the problems departments solved
+    /// (`Counters::solved_by_departments`) and the finance problems relieved by financing
+    /// (both counted elsewhere).
+    pub fn resolved(&self, solved_by_departments: u64, relieved_by_finance: u64) -> u64 {
+        solved_by_departments + self.solved_alone + self.settled_by_benefits + relieved_by_finance
     }
 
     /// Problems open tonight, from the conservation of problems.
@@ -249,6 +293,7 @@ impl ProblemSettings {
             category_cumulative,
             self_resolve_chance: 1.0 / s.problems.self_resolve_days,
             chance_by_tier: ProblemSettings::daily_chances(s),
+            report_share: s.levers.hotline.report_share,
         }
     }
 
@@ -287,6 +332,8 @@ impl ServiceLevers {
             revisit_delay_days: l.revisits.delay_days,
             patience_days: l.revisits.patience_days,
             satisfaction_half_life_days: l.revisits.satisfaction_half_life_days,
+            satisfied_if_unsolved: l.revisits.satisfied_if_unsolved,
+            unsolved_share: l.resolution.unsolved_share,
         }
     }
 }

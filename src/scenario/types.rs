@@ -251,6 +251,10 @@ pub struct Levers {
     #[serde(default)]
     pub revisits: Revisits,
     #[serde(default)]
+    pub hotline: Hotline,
+    #[serde(default)]
+    pub resolution: Resolution,
+    #[serde(default)]
     pub innovation: super::programmes::InnovationLevers,
     #[serde(default)]
     pub land: LandLevers,
@@ -317,6 +321,32 @@ pub struct Revisits {
     /// Beyond patience, the chance of satisfaction halves every this many days.
     #[serde(default = "default_satisfaction_half_life")]
     pub satisfaction_half_life_days: f64,
+    /// Chance that a firm whose problem a resolved ticket left unsolved still says it is
+    /// satisfied at the re-visit.
+    #[serde(default = "default_satisfied_if_unsolved")]
+    pub satisfied_if_unsolved: f64,
+}
+
+/// `[levers.hotline]`: problems firms report themselves, through the 12345 hotline's
+/// enterprise line and online channels (FACTS A15), whether or not a campaign is running.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hotline {
+    /// Share of new problems the firm reports itself the day they arise; the rest stay
+    /// latent until a visit finds them or the firm solves them alone.
+    #[serde(default = "default_hotline_report_share")]
+    pub report_share: f64,
+}
+
+/// `[levers.resolution]`: what a resolved (办结) ticket does to the firm's problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// Share of resolved tickets that leave the firm's problem unsolved (closed on paper:
+    /// 办结 but not 解决). The problem stays open, unreported, until a re-visit or the
+    /// hotline brings it back.
+    #[serde(default = "default_unsolved_share")]
+    pub unsolved_share: f64,
 }
 
 /// Values per kind of park in the "3+22+N" system (FACTS B1).
@@ -665,6 +695,15 @@ fn default_patience() -> f64 {
 fn default_satisfaction_half_life() -> f64 {
     15.0
 }
+fn default_satisfied_if_unsolved() -> f64 {
+    0.3
+}
+fn default_hotline_report_share() -> f64 {
+    0.04
+}
+fn default_unsolved_share() -> f64 {
+    0.05
+}
 fn default_service_cv() -> f64 {
     1.5
 }
@@ -923,6 +962,23 @@ impl Default for Revisits {
             delay_days: default_revisit_delay(),
             patience_days: default_patience(),
             satisfaction_half_life_days: default_satisfaction_half_life(),
+            satisfied_if_unsolved: default_satisfied_if_unsolved(),
+        }
+    }
+}
+
+impl Default for Hotline {
+    fn default() -> Self {
+        Hotline {
+            report_share: default_hotline_report_share(),
+        }
+    }
+}
+
+impl Default for Resolution {
+    fn default() -> Self {
+        Resolution {
+            unsolved_share: default_unsolved_share(),
         }
     }
 }

@@ -230,6 +230,15 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         "levers.revisits.satisfaction_half_life_days",
         r.satisfaction_half_life_days,
     );
+    p.unit_interval(
+        "levers.revisits.satisfied_if_unsolved",
+        r.satisfied_if_unsolved,
+    );
+    p.unit_interval("levers.hotline.report_share", s.levers.hotline.report_share);
+    p.unit_interval(
+        "levers.resolution.unsolved_share",
+        s.levers.resolution.unsolved_share,
+    );
 
     validate_land(&mut p, s);
 

@@ -9,7 +9,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Capabilities, Category, Counters, Demography, DigitalStage, EntryExitSettings, Exited,
+    Capabilities, Category, Channel, Counters, Demography, DigitalStage, EntryExitSettings, Exited,
     FeeRelief, FirmId, FirmLand, FirmProfile, FirmState, InnovationCounts, LandBook, NO_PARK,
     Parks, Survival, TicketBook,
 };
@@ -104,12 +104,16 @@ pub fn close_exited_firms(world: &mut World) {
             tickets,
             awaiting_triage,
         } = &mut *book;
-        let mut withdrawn = 0u64;
+        // Withdrawn tickets of the campaign and of the hotline.
+        let mut withdrawn = (0u64, 0u64);
         let mut withdraw = |id: u32| {
             let t = &mut tickets[id as usize];
             if closing(t.firm_id) {
                 t.withdrawn = true;
-                withdrawn += 1;
+                match t.channel {
+                    Channel::Visit => withdrawn.0 += 1,
+                    Channel::Hotline => withdrawn.1 += 1,
+                }
                 false
             } else {
                 true
@@ -124,7 +128,9 @@ pub fn close_exited_firms(world: &mut World) {
         }
         withdrawn
     });
-    world.resource_mut::<Counters>().tickets_withdrawn += withdrawn;
+    let mut counters = world.resource_mut::<Counters>();
+    counters.tickets_withdrawn += withdrawn.0;
+    counters.hotline.withdrawn += withdrawn.1;
 
     // Land and floor space come back to the parks (available + held = total stays true), a
     // waiting request leaves its queue, and the firm's contracts end.

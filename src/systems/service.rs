@@ -1,13 +1,14 @@
 //! Departments work on tickets: up to `capacity` at once, escalated ones first, each taking a
-//! lognormal service time. A resolved ticket closes the firm's problem, and a share of them
-//! are booked for a re-visit (回访, FACTS A5).
+//! lognormal service time. A resolved ticket (办结) closes the firm's problem, except for a
+//! share `levers.resolution.unsolved_share` that leave it open; a share of the campaign's
+//! resolved tickets are booked for a re-visit (回访, FACTS A5).
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::LogNormal;
 
 use crate::model::{
-    Campaign, Clock, Counters, Departments, Exited, FirmState, Ledger, Programme, RunSeed,
+    Campaign, Channel, Clock, Counters, Departments, Exited, FirmState, Ledger, Programme, RunSeed,
     ServiceLevers, StaffCosts, TicketBook,
 };
 use crate::rng::{Purpose, StreamRng};
@@ -61,14 +62,36 @@ pub fn serve_tickets(
             let (_, id) = dept.in_service.swap_remove(i);
             let ticket = &mut book.tickets[id as usize];
             ticket.resolved_day = Some(today);
-            counters.tickets_resolved += 1;
-            counters.days_to_resolve_sum += u64::from(today - ticket.collected_day);
-            if let Ok(mut state) = firms.get_mut(ticket.firm) {
-                let slot = &mut state.ticketed[ticket.category.index()];
-                *slot = slot.saturating_sub(1);
+            let days = u64::from(today - ticket.collected_day);
+            match ticket.channel {
+                Channel::Visit => {
+                    counters.tickets_resolved += 1;
+                    counters.days_to_resolve_sum += days;
+                }
+                Channel::Hotline => {
+                    counters.hotline.resolved += 1;
+                    counters.hotline.days_to_resolve_sum += days;
+                }
             }
-            if StreamRng::new(seed.0, Purpose::Revisit, u64::from(id), 0).uniform()
-                < levers.revisit_share
+            if let Ok(mut state) = firms.get_mut(ticket.firm) {
+                let c = ticket.category.index();
+                state.ticketed[c] = state.ticketed[c].saturating_sub(1);
+                // 办结 is not always 解决: a share of closed tickets leave the problem where
+                // it was, open and unreported again (a latent problem at 255 is full; the
+                // problem then counts as solved, which keeps the tally exact).
+                let unsolved = StreamRng::new(seed.0, Purpose::Resolution, u64::from(id), 0)
+                    .uniform()
+                    < levers.unsolved_share;
+                if unsolved && let Some(n) = state.latent[c].checked_add(1) {
+                    state.latent[c] = n;
+                    ticket.unsolved = true;
+                    counters.tickets_unsolved += 1;
+                }
+            }
+            // Only the campaign's tickets are re-visited by its teams (A5).
+            if ticket.channel == Channel::Visit
+                && StreamRng::new(seed.0, Purpose::Revisit, u64::from(id), 0).uniform()
+                    < levers.revisit_share
             {
                 campaign.revisits_due[ticket.tier.index()]
                     .insert((today + levers.revisit_delay_days, id));

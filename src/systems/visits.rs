@@ -5,8 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    CATEGORIES, Campaign, Category, Clock, Counters, Exited, FirmId, FirmState, Ledger, Programme,
-    RunSeed, ServiceLevers, StaffCosts, Ticket, TicketBook, Tier,
+    CATEGORIES, Campaign, Category, Channel, Clock, Counters, Exited, FirmId, FirmState, Ledger,
+    Programme, RunSeed, ServiceLevers, StaffCosts, Ticket, TicketBook, Tier,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -111,6 +111,8 @@ impl Visit<'_> {
                     resolved_day: None,
                     escalated: false,
                     withdrawn: false,
+                    channel: Channel::Visit,
+                    unsolved: false,
                 });
                 self.book
                     .awaiting_triage
@@ -129,13 +131,18 @@ impl Visit<'_> {
 }
 
 /// Whether the firm says it is satisfied at the re-visit: surely so if its ticket took no
-/// longer than its patience, with a chance halving every half-life of delay beyond it.
+/// longer than its patience, with a chance halving every half-life of delay beyond it; and,
+/// if the ticket left its problem unsolved, only with the chance `satisfied_if_unsolved`
+/// besides.
 fn satisfied(ticket: &Ticket, levers: &ServiceLevers, seed: u64, id: u32) -> bool {
     let Some(resolved) = ticket.resolved_day else {
         return false;
     };
     let days = f64::from(resolved - ticket.collected_day);
     let excess = (days - levers.patience_days).max(0.0);
-    let chance = 0.5f64.powf(excess / levers.satisfaction_half_life_days);
+    let mut chance = 0.5f64.powf(excess / levers.satisfaction_half_life_days);
+    if ticket.unsolved {
+        chance *= levers.satisfied_if_unsolved;
+    }
     StreamRng::new(seed, Purpose::Revisit, u64::from(id), 1).uniform() < chance
 }

@@ -22,6 +22,16 @@ pub fn at<'a>(rows: &'a [MetricsRow], date: &str) -> &'a MetricsRow {
         .expect("date in horizon")
 }
 
+/// Every ticket, of the campaign or the hotline, is resolved, open or withdrawn.
+pub fn assert_tickets_conserved(r: &MetricsRow) {
+    assert_eq!(
+        r.tickets_collected + r.hotline_tickets,
+        r.tickets_resolved + r.hotline_tickets_resolved + r.tickets_open + r.tickets_withdrawn,
+        "{}: collected + reported = resolved + open + withdrawn",
+        r.date
+    );
+}
+
 /// Mean of a KPI on a date over the fixed seed list.
 pub fn mean_kpi(s: &Scenario, kpi: &str, date: &str) -> f64 {
     SEEDS

@@ -156,10 +156,7 @@ fn firms_and_tickets_are_conserved_under_heavy_turnover() {
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let r = sim.rows().last().unwrap();
             assert_eq!(r.firms + r.firms_exited, initial + r.firms_entered);
-            assert_eq!(
-                r.tickets_collected,
-                r.tickets_resolved + r.tickets_open + r.tickets_withdrawn
-            );
+            common::assert_tickets_conserved(r);
         }
         let end = sim.rows().last().unwrap().clone();
         assert!(end.firms_exited > 1_000 && end.firms_entered > 1_000);

@@ -25,11 +25,7 @@ fn no_firm_or_ticket_is_lost_on_any_day() {
                 firms + row.firms_entered,
                 "initial + entered − exited = live"
             );
-            assert_eq!(
-                row.tickets_collected,
-                row.tickets_resolved + row.tickets_open + row.tickets_withdrawn,
-                "collected = resolved + open + withdrawn"
-            );
+            common::assert_tickets_conserved(row);
             assert!(row.firms_visited <= row.visits);
             assert!(row.tickets_revisited <= row.tickets_resolved);
         }
@@ -478,4 +474,54 @@ fn systems_run_one_by_one_give_the_same_run_as_the_daily_schedule() {
     assert_eq!(timed.rows(), Simulation::new(&s, 9).run().as_slice());
     assert!(systems.seconds.iter().all(|&t| t > 0.0));
     assert!(systems.names.contains(&"produce"));
+}
+
+#[test]
+fn the_hotline_reports_problems_with_or_without_a_campaign() {
+    let base = common::small_city().scenario;
+    let mut none = base.clone();
+    none.levers.hotline.report_share = 0.0;
+    // Before the campaign's first day only the hotline makes tickets.
+    let before = "2024-08-31";
+    assert!(mean_kpi(&base, "hotline_tickets", before) > 0.0);
+    assert_eq!(mean_kpi(&base, "tickets_collected", before), 0.0);
+    assert_eq!(mean_kpi(&none, "hotline_tickets", "2024-12-31"), 0.0);
+    // Reports keep coming after the campaign's wave.
+    assert!(
+        mean_kpi(&base, "hotline_tickets", "2024-12-31")
+            > mean_kpi(&base, "hotline_tickets", "2024-11-13")
+    );
+}
+
+#[test]
+fn a_triage_delay_slows_hotline_tickets_when_no_campaign_runs() {
+    // The service levers act on the hotline's steady intake, not only on a campaign wave.
+    let mut base = common::small_city().scenario;
+    base.levers.campaign.start = base.scenario.end;
+    base.levers.hotline.report_share = 0.2;
+    let mut slow = base.clone();
+    slow.levers.triage.delay_days = 5;
+    let date = "2024-12-31";
+    let (fast_days, slow_days) = (
+        mean_kpi(&base, "hotline_mean_days_to_resolve", date),
+        mean_kpi(&slow, "hotline_mean_days_to_resolve", date),
+    );
+    assert!(slow_days - fast_days > 4.0, "{fast_days} → {slow_days}");
+    assert!(mean_kpi(&slow, "open_problems", date) > mean_kpi(&base, "open_problems", date));
+}
+
+#[test]
+fn tickets_closed_without_solving_leave_problems_open_and_firms_less_satisfied() {
+    let base = common::small_city().scenario;
+    let mut solved = base.clone();
+    solved.levers.resolution.unsolved_share = 0.0;
+    let mut poor = base.clone();
+    poor.levers.resolution.unsolved_share = 0.3;
+    let date = "2024-12-31";
+    assert_eq!(mean_kpi(&solved, "tickets_closed_unsolved", date), 0.0);
+    assert!(mean_kpi(&poor, "tickets_closed_unsolved", date) > 0.0);
+    assert!(mean_kpi(&poor, "open_problems", date) > mean_kpi(&solved, "open_problems", date));
+    assert!(
+        mean_kpi(&poor, "satisfaction_rate", date) < mean_kpi(&solved, "satisfaction_rate", date)
+    );
 }
