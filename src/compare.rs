@@ -163,17 +163,44 @@ pub fn effect_dates(reference: &RunFolder, at: &[Date]) -> Vec<Date> {
     dates
 }
 
-fn effect_figures(reference: &RunFolder, dates: &[Date]) -> Vec<Figure> {
+/// The KPIs of the effect rows: those asked for with `--kpi` (each once, in the order given),
+/// else [`EFFECT_KPIS`]. A name that is not a KPI is refused with the nearest KPI name, so a
+/// typo does not silently give a comparison without the rows the planner asked for.
+pub fn effect_kpis(asked: &[String]) -> Result<Vec<String>> {
+    if asked.is_empty() {
+        return Ok(EFFECT_KPIS.iter().map(|k| (*k).to_owned()).collect());
+    }
+    let known: Vec<&str> = KPIS.iter().map(|k| k.key).collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in asked {
+        if !known.contains(&name.as_str()) {
+            let hint = crate::input::nearest(name, &known).map_or_else(
+                || "; the KPIs are the columns of metrics.csv (README, \"Metrics\")".to_owned(),
+                |near| format!("; did you mean `{near}`?"),
+            );
+            bail!(
+                "--kpi `{}` is not a KPI{hint}",
+                crate::input::clip(name, crate::input::QUOTE_LIMIT)
+            );
+        }
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn effect_figures(reference: &RunFolder, kpis: &[String], dates: &[Date]) -> Vec<Figure> {
     let mut out = Vec::new();
     for &date in dates {
-        for kpi in EFFECT_KPIS {
+        for kpi in kpis {
             if reference.at(kpi, date).is_empty() {
                 continue; // not simulated (outside the horizon, or an older run's columns)
             }
             out.push(Figure {
                 id: "effect".to_owned(),
                 kind: "effect",
-                kpi: (*kpi).to_owned(),
+                kpi: kpi.clone(),
                 date,
                 comparator: None,
                 value: None,
@@ -193,10 +220,11 @@ fn seeds(run: &RunFolder) -> Vec<u64> {
 }
 
 /// Compares `runs[1..]` with `runs[0]` at every figure's date, and at `effect_dates(at)` for
-/// the `EFFECT_KPIS`.
+/// the effect KPIs (`effect_kpis`, already checked).
 pub fn compare(
     runs: &[RunFolder],
     scenario_files: &[Option<Value>],
+    kpis: &[String],
     at: &[Date],
 ) -> Result<Comparison> {
     let Some(reference) = runs.first() else {
@@ -266,9 +294,19 @@ pub fn compare(
             ));
         }
     }
+    for kpi in kpis.iter().filter(|k| reference.column(k).is_none()) {
+        notes.push(format!(
+            "{kpi} is not in the reference's metrics.csv (a run by an older version?), so it \
+             has no effect rows"
+        ));
+    }
     let mut rows = Vec::new();
     let mut all = figures(reference);
-    all.extend(effect_figures(reference, &effect_dates(reference, at)));
+    all.extend(effect_figures(
+        reference,
+        kpis,
+        &effect_dates(reference, at),
+    ));
     for f in all {
         let unit = KPIS.iter().find(|k| k.key == f.kpi).map_or("", |k| k.unit);
         let ref_values = reference.at(&f.kpi, f.date);
@@ -471,6 +509,26 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn effect_kpis_default_dedupe_and_suggest() {
+        assert_eq!(effect_kpis(&[]).unwrap(), EFFECT_KPIS);
+        let asked = [
+            "mean_days_to_obtain_land".to_owned(),
+            "open_problems".to_owned(),
+        ];
+        let twice = [asked[0].clone(), asked[1].clone(), asked[0].clone()];
+        assert_eq!(effect_kpis(&twice).unwrap(), asked);
+        let e = effect_kpis(&["mean_days_to_obtain_lnd".to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `mean_days_to_obtain_land`"), "{e}");
+        let e = effect_kpis(&["zzzz".to_owned()]).unwrap_err().to_string();
+        assert!(
+            e.contains("is not a KPI") && e.contains("metrics.csv"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn lever_diff_lists_only_keys_that_differ() {

@@ -26,22 +26,7 @@ fn small_city() -> String {
 /// The small city with the campaign switched off (no firm on a visit list), as a file in
 /// `dir` with the seeds path made absolute.
 fn small_city_without_campaign(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(small_city()).unwrap();
-    let seeds = common::root().join("seeds/chengdu-2024-11.toml");
-    let text = text
-        .replace("../../seeds/chengdu-2024-11.toml", &seeds.display().to_string())
-        .replace("name = \"small-city\"", "name = \"small-city-no-campaign\"")
-        .replace(
-            "[levers.campaign]\n",
-            "[levers.campaign]\ncoverage = { leading = 0.0, key = 0.0, above_scale = 0.0, other = 0.0 }\n",
-        );
-    assert!(
-        text.contains("coverage = {"),
-        "the small city has a [levers.campaign] table"
-    );
-    let path = dir.join("small-city-no-campaign.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    common::small_city_variant(dir, "small-city-no-campaign", &[common::NO_CAMPAIGN])
 }
 
 /// Every chart in `dir/charts`: each PNG decodes at 1200×800, each SVG parses as XML with an
