@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::date::Date;
 use crate::folders::RunFolder;
 use crate::metrics::KPIS;
-use crate::report::spread;
+use crate::report::{Spread, spread};
 use crate::seeds::Comparator;
 
 /// Where a compared run came from.
@@ -363,17 +363,11 @@ pub fn compare(
                     .map(|d| d.p05 > 0.0 || d.p95 < 0.0),
                 p_met,
                 fiscal_cost_diff_yuan: cost,
-                yuan_per_unit: match (cost, diff) {
-                    (Some(c), Some(d))
-                        if n >= MIN_PAIRED_FOR_TEST
-                            && (d.p05 > 0.0 || d.p95 < 0.0)
-                            && !is_outlay(&f.kpi)
-                            && c / d.mean > 0.0 =>
-                    {
-                        Some(c / d.mean)
-                    }
-                    _ => None,
-                },
+                yuan_per_unit: yuan_per_unit(
+                    &f.kpi,
+                    cost,
+                    diff.filter(|_| n >= MIN_PAIRED_FOR_TEST),
+                ),
             });
         }
     }
@@ -384,6 +378,18 @@ pub fn compare(
         rows,
         notes,
     })
+}
+
+/// The outlay difference per unit of KPI difference, a price the planner may quote, so it is
+/// given only when it is one: the difference was testable (`diff` is `None` otherwise) and its
+/// 90 % interval excludes zero (a ratio to noise is no price), the KPI is not itself an
+/// outlay (its ratio would be 1), and the ratio is positive and finite (a negative ratio is a
+/// saving or a loss, and a difference near zero gives an unbounded one).
+fn yuan_per_unit(kpi: &str, cost_diff: Option<f64>, diff: Option<Spread>) -> Option<f64> {
+    let (c, d) = (cost_diff?, diff?);
+    let excludes_zero = d.p05 > 0.0 || d.p95 < 0.0;
+    let ratio = c / d.mean;
+    (excludes_zero && !is_outlay(kpi) && ratio.is_finite() && ratio > 0.0).then_some(ratio)
 }
 
 /// Whether a KPI is itself an outlay, whose cost per unit would be 1.
@@ -509,6 +515,47 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn interval(mean: f64, p05: f64, p95: f64) -> Option<Spread> {
+        Some(Spread { mean, p05, p95 })
+    }
+
+    #[test]
+    fn yuan_per_unit_is_a_price_or_nothing() {
+        // Significant, positive: 1,000 yuan more buys 2 units more.
+        let clear = interval(2.0, 1.0, 3.0);
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(1000.0), clear),
+            Some(500.0)
+        );
+        // The interval includes zero: noise, not a price.
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(1000.0), interval(2.0, -1.0, 3.0)),
+            None
+        );
+        // Not testable (too few pairs): the caller passes no interval.
+        assert_eq!(yuan_per_unit("firms_matched", Some(1000.0), None), None);
+        // An outlay KPI, the total or a part.
+        assert_eq!(yuan_per_unit("fiscal_cost_yuan", Some(1000.0), clear), None);
+        assert_eq!(yuan_per_unit("cost_visits_yuan", Some(1000.0), clear), None);
+        // Negative: more outlay, less of the KPI (or a saving).
+        assert_eq!(yuan_per_unit("firms_matched", Some(-1000.0), clear), None);
+        // Unbounded or undefined.
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(f64::INFINITY), clear),
+            None
+        );
+        assert_eq!(
+            yuan_per_unit(
+                "firms_matched",
+                Some(1e300),
+                interval(1e-300, 1e-300, 1e-300)
+            ),
+            None
+        );
+        assert_eq!(yuan_per_unit("firms_matched", Some(f64::NAN), clear), None);
+        assert_eq!(yuan_per_unit("firms_matched", None, clear), None);
+    }
 
     #[test]
     fn effect_kpis_default_dedupe_and_suggest() {

@@ -352,7 +352,10 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
         2,
     ));
     for note in &c.notes {
-        body.push_str(&format!("<p><strong>Note:</strong> {}</p>\n", escape(note)));
+        body.push_str(&format!(
+            "<p><strong>Warning:</strong> {}</p>\n",
+            escape(note)
+        ));
     }
     body.push_str("<h2>Levers that differ</h2>\n");
     if c.lever_diff.is_empty() {

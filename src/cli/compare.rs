@@ -118,7 +118,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     }
     // Said even with --quiet: each changes how the numbers above may be read.
     for note in &c.notes {
-        eprintln!("note: {note}");
+        eprintln!("warning: {note}");
     }
     Ok(())
 }

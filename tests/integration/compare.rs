@@ -1,5 +1,6 @@
 //! `reformsim compare` as a planner reads it (issue 19): the effect rows of the KPIs asked
-//! for with `--kpi`, and a clear refusal of a name that is not a KPI.
+//! for with `--kpi`, a clear refusal of a name that is not a KPI, warnings about replicate
+//! counts that weaken the comparison, and a cost per unit only where it is a price.
 
 use std::path::Path;
 
@@ -136,4 +137,104 @@ fn an_unknown_kpi_exits_1_with_a_suggestion() {
         .stderr(predicates::str::contains("`land` is not a KPI"))
         .stderr(predicates::str::contains("metrics.csv"));
     assert!(!dir.path().join("output").exists());
+}
+
+/// Issue 19 item 5: unequal replicate counts are said on the console and in the report,
+/// and `yuan_per_unit` is filled only for a significant, positive, finite price of a KPI
+/// that is not itself the outlay.
+#[test]
+fn compare_warns_of_unequal_replicates_and_prices_only_clear_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let without =
+        common::small_city_variant(dir.path(), "small-city-no-campaign", &[common::NO_CAMPAIGN]);
+    let (a, b, out) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("cmp"),
+    );
+    run(&common::root().join("tests/data/small-city.toml"), &a, "4");
+    run(&without, &b, "3");
+    let assert = reformsim()
+        .args(["compare", "--quiet", "--format", "svg"])
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("warning: small-city-no-campaign has 3 replicate(s) and the reference")
+            && stderr.contains("only the first 3 of each are paired"),
+        "{stderr}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<strong>Warning:</strong> small-city-no-campaign has 3 replicate(s)"),
+        "the report says it too"
+    );
+    let c = comparison(&out);
+    assert_eq!(c["scenarios"][1]["paired_replicates"], 3);
+    assert!(c["notes"].as_array().unwrap().len() == 1, "{}", c["notes"]);
+    let mut priced = 0;
+    for r in rows(&c) {
+        let Some(price) = r["yuan_per_unit"].as_f64() else {
+            continue;
+        };
+        priced += 1;
+        assert!(price.is_finite() && price > 0.0, "{r}");
+        assert_eq!(r["diff_excludes_zero"], true, "{r}");
+        assert_ne!(r["kpi"], "fiscal_cost_yuan", "{r}");
+    }
+    // Without the campaign the city spends less and resolves fewer problems: a price.
+    assert!(priced > 0, "some effect is priced");
+    // The outlay's own difference is clear, yet it gets no price per yuan.
+    let cost = rows(&c)
+        .iter()
+        .find(|r| {
+            r["kind"] == "effect"
+                && r["kpi"] == "fiscal_cost_yuan"
+                && r["scenario"] == "small-city-no-campaign"
+                && r["date"] == "2024-12-31"
+        })
+        .expect("an outlay effect row");
+    assert_eq!(cost["diff_excludes_zero"], true, "{cost}");
+    assert!(cost["yuan_per_unit"].is_null(), "{cost}");
+}
+
+/// Two replicates on each side: counts are equal, but too few to test a difference, which
+/// the console says even with `--quiet`.
+#[test]
+fn compare_warns_when_replicates_are_fewer_than_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let city = common::root().join("tests/data/small-city.toml");
+    for folder in [&a, &b] {
+        reformsim()
+            .arg("run")
+            .arg(&city)
+            .args([
+                "--replicates",
+                "2",
+                "--days",
+                "40",
+                "--no-charts",
+                "--quiet",
+            ])
+            .arg("--out")
+            .arg(folder)
+            .assert()
+            .success();
+    }
+    reformsim()
+        .args(["compare", "--quiet", "--format", "svg"])
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(dir.path().join("cmp"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "warning: small-city pairs only 2 replicate(s) with the reference",
+        ));
 }
