@@ -60,6 +60,30 @@ fn run_writes_three_files_and_prints_both_tables() {
     ] {
         assert!(row.get(key).is_some(), "calibration rows have {key}");
     }
+    // The tolerance is a number with its unit, not text such as "±5%" (issue 19).
+    assert!(row["tolerance"].is_f64(), "{row}");
+    assert!(
+        ["%", "pp"].contains(&row["tolerance_unit"].as_str().unwrap()),
+        "{row}"
+    );
+    // targets.csv's `met` has no gaps, so that pandas reads a boolean column: true or false
+    // on every row, false for a target with no simulated value (its status says why).
+    let targets = std::fs::read(out.path().join("targets.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(&targets[3..]);
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (met, status) = (col("met"), col("status"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| ["true", "false"].contains(&&r[met])));
+    let unmodelled = rows
+        .iter()
+        .filter(|r| ["not modelled yet", "beyond horizon"].contains(&&r[status]))
+        .inspect(|r| assert_eq!(&r[met], "false", "{r:?}"))
+        .count();
+    assert!(
+        unmodelled > 0,
+        "the small city has targets it cannot report"
+    );
     let target = &summary["targets"][0];
     for key in [
         "id",
