@@ -337,3 +337,49 @@ fn a_short_scenario_file_runs_on_defaults() {
     let csv = std::fs::read_to_string(dir.path().join("out/metrics.csv")).unwrap();
     assert_eq!(csv.lines().count(), 31);
 }
+
+/// The README's metrics table names every KPI that metrics.csv has (issue 19: it missed
+/// `problems_resolved_share`), directly or, for the programme outlays, in the
+/// `cost_<programme>_yuan` row; a KPI added to `KPIS` without a README row fails here.
+#[test]
+fn readme_metrics_table_names_every_kpi() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = readme
+        .split("### `metrics.csv`")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .expect("README has a metrics.csv section");
+    // The first cell of each table row: the column names it documents.
+    let names: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" | ").next())
+        .collect();
+    let costs = names
+        .iter()
+        .position(|n| n.contains("`cost_<programme>_yuan`"))
+        .map(|i| {
+            section
+                .lines()
+                .filter(|l| l.starts_with("| "))
+                .nth(i)
+                .unwrap()
+        })
+        .expect("a cost_<programme>_yuan row");
+    let missing: Vec<&str> = reformsim::metrics::KPIS
+        .iter()
+        .map(|k| k.key)
+        .filter(|key| {
+            let direct = names.iter().any(|n| n.contains(&format!("`{key}`")));
+            let programme = key
+                .strip_prefix("cost_")
+                .and_then(|k| k.strip_suffix("_yuan"))
+                .is_some_and(|p| costs.contains(&format!("`{p}`")));
+            !direct && !programme
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in the README's metrics table: {missing:?}"
+    );
+}
