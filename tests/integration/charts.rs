@@ -291,20 +291,7 @@ fn the_shipped_campaign_beats_its_counterfactual_with_intervals_that_exclude_zer
         .success();
     let c: Value =
         serde_json::from_slice(&std::fs::read(out.join("comparison.json")).unwrap()).unwrap();
-    let effect = |kpi: &str, date: &str| {
-        c["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| {
-                r["kind"] == "effect"
-                    && r["kpi"] == kpi
-                    && r["date"] == date
-                    && r["scenario"] == "no-campaign"
-            })
-            .unwrap_or_else(|| panic!("no effect row for {kpi} at {date}"))
-            .clone()
-    };
+    let effect = |kpi: &str, date: &str| common::effect_row(&c, kpi, "no-campaign", date);
     // Differences are no-campaign − baseline: without the campaign fewer problems are
     // resolved and output grows less.
     for (kpi, date) in [
@@ -370,17 +357,12 @@ fn compare_pairs_replicates_and_finds_the_campaign_effect() {
     // The reference's own rows carry no difference.
     // The counterfactual's own resolution measure: problems resolved by any route since the
     // campaign's start date, which a city without tickets has too.
-    let share = c["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["kpi"] == "problems_resolved_share"
-                && r["kind"] == "effect"
-                && r["date"] == "2024-12-31"
-                && r["scenario"] == "small-city-no-campaign"
-        })
-        .expect("an effect row for problems resolved at the end of the run");
+    let share = common::effect_row(
+        &c,
+        "problems_resolved_share",
+        "small-city-no-campaign",
+        "2024-12-31",
+    );
     assert!(share["diff_p95"].as_f64().unwrap() < 0.0, "{share}");
     let reference_rows = c["rows"]
         .as_array()

@@ -116,3 +116,24 @@ pub const NO_CAMPAIGN: (&str, &str) = (
     "[levers.campaign]\n",
     "[levers.campaign]\ncoverage = { leading = 0.0, key = 0.0, above_scale = 0.0, other = 0.0 }\n",
 );
+
+/// The effect row of `kpi` for `scenario` on `date` in a comparison.json; panics (a test
+/// failure) naming the row when there is none.
+pub fn effect_row<'a>(
+    comparison: &'a serde_json::Value,
+    kpi: &str,
+    scenario: &str,
+    date: &str,
+) -> &'a serde_json::Value {
+    comparison["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["kind"] == "effect"
+                && r["kpi"] == kpi
+                && r["scenario"] == scenario
+                && r["date"] == date
+        })
+        .unwrap_or_else(|| panic!("no effect row for {kpi} of {scenario} on {date}"))
+}

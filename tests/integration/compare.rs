@@ -15,21 +15,37 @@ fn reformsim() -> Command {
     cmd
 }
 
-/// Runs `scenario` into `out` with `replicates` replicates (same seed, so runs pair).
-fn run(scenario: &Path, out: &Path, replicates: &str) {
-    reformsim()
-        .arg("run")
-        .arg(scenario)
-        .args([
-            "--replicates",
-            replicates,
-            "--no-charts",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out)
+/// Runs the small city (`reference` replicates) and `variant` (`replicates`), both on the
+/// same seed so that they pair, then compares them into `dir/cmp` with `extra` options.
+/// Returns the comparison (comparison.json) and what compare printed on stderr.
+fn compare_with_small_city(
+    dir: &Path,
+    variant: &Path,
+    (reference, replicates): (&str, &str),
+    extra: &[&str],
+) -> (Value, String) {
+    let city = common::root().join("tests/data/small-city.toml");
+    let (a, b, out) = (dir.join("a"), dir.join("b"), dir.join("cmp"));
+    for (scenario, folder, n) in [(city.as_path(), &a, reference), (variant, &b, replicates)] {
+        reformsim()
+            .arg("run")
+            .arg(scenario)
+            .args(["--replicates", n, "--no-charts", "--quiet", "--out"])
+            .arg(folder)
+            .assert()
+            .success();
+    }
+    let assert = reformsim()
+        .args(["compare", "--quiet", "--format", "svg"])
+        .args(extra)
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&out)
         .assert()
         .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    (comparison(&out), stderr)
 }
 
 fn comparison(dir: &Path) -> Value {
@@ -55,28 +71,17 @@ fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
              devolved_approvals_factor = 2.0\n\n[levers.campaign]\n",
         )],
     );
-    let (a, b, out) = (
-        dir.path().join("a"),
-        dir.path().join("b"),
-        dir.path().join("cmp"),
-    );
-    run(&common::root().join("tests/data/small-city.toml"), &a, "3");
-    run(&lease, &b, "3");
-    reformsim()
-        .args(["compare", "--quiet", "--format", "svg"])
-        .args([
+    let (c, _) = compare_with_small_city(
+        dir.path(),
+        &lease,
+        ("3", "3"),
+        &[
             "--kpi",
             "mean_days_to_obtain_land",
             "--kpi",
             "land_occupancy",
-        ])
-        .arg(&a)
-        .arg(&b)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let c = comparison(&out);
+        ],
+    );
     let effects: Vec<&Value> = rows(&c).iter().filter(|r| r["kind"] == "effect").collect();
     let kpis: std::collections::BTreeSet<&str> =
         effects.iter().map(|r| r["kpi"].as_str().unwrap()).collect();
@@ -85,18 +90,16 @@ fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
         ["land_occupancy", "mean_days_to_obtain_land"],
         "effect rows for exactly the KPIs asked for"
     );
-    let land = effects
-        .iter()
-        .find(|r| {
-            r["kpi"] == "mean_days_to_obtain_land"
-                && r["scenario"] == "small-city-lease"
-                && r["date"] == "2024-12-31"
-        })
-        .expect("an effect row for the lease-first city at the end of the run");
+    let land = common::effect_row(
+        &c,
+        "mean_days_to_obtain_land",
+        "small-city-lease",
+        "2024-12-31",
+    );
     assert_eq!(land["unit"], "days");
     assert!(land["diff_mean"].as_f64().unwrap().is_finite(), "{land}");
     assert!(land["diff_excludes_zero"].is_boolean(), "{land}");
-    let csv = String::from_utf8(std::fs::read(out.join("comparison.csv")).unwrap()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
     assert!(
         csv.lines()
             .any(|l| l.starts_with("effect,effect,mean_days_to_obtain_land,days,2024-12-31,")),
@@ -136,7 +139,6 @@ fn an_unknown_kpi_exits_1_with_a_suggestion() {
         .code(1)
         .stderr(predicates::str::contains("`land` is not a KPI"))
         .stderr(predicates::str::contains("metrics.csv"));
-    assert!(!dir.path().join("output").exists());
 }
 
 /// Issue 19 item 5: unequal replicate counts are said on the console and in the report,
@@ -147,33 +149,17 @@ fn compare_warns_of_unequal_replicates_and_prices_only_clear_effects() {
     let dir = tempfile::tempdir().unwrap();
     let without =
         common::small_city_variant(dir.path(), "small-city-no-campaign", &[common::NO_CAMPAIGN]);
-    let (a, b, out) = (
-        dir.path().join("a"),
-        dir.path().join("b"),
-        dir.path().join("cmp"),
-    );
-    run(&common::root().join("tests/data/small-city.toml"), &a, "4");
-    run(&without, &b, "3");
-    let assert = reformsim()
-        .args(["compare", "--quiet", "--format", "svg"])
-        .arg(&a)
-        .arg(&b)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let (c, stderr) = compare_with_small_city(dir.path(), &without, ("4", "3"), &[]);
     assert!(
         stderr.contains("warning: small-city-no-campaign has 3 replicate(s) and the reference")
             && stderr.contains("only the first 3 of each are paired"),
         "{stderr}"
     );
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
     assert!(
         html.contains("<strong>Warning:</strong> small-city-no-campaign has 3 replicate(s)"),
         "the report says it too"
     );
-    let c = comparison(&out);
     assert_eq!(c["scenarios"][1]["paired_replicates"], 3);
     assert!(c["notes"].as_array().unwrap().len() == 1, "{}", c["notes"]);
     let mut priced = 0;
@@ -189,15 +175,12 @@ fn compare_warns_of_unequal_replicates_and_prices_only_clear_effects() {
     // Without the campaign the city spends less and resolves fewer problems: a price.
     assert!(priced > 0, "some effect is priced");
     // The outlay's own difference is clear, yet it gets no price per yuan.
-    let cost = rows(&c)
-        .iter()
-        .find(|r| {
-            r["kind"] == "effect"
-                && r["kpi"] == "fiscal_cost_yuan"
-                && r["scenario"] == "small-city-no-campaign"
-                && r["date"] == "2024-12-31"
-        })
-        .expect("an outlay effect row");
+    let cost = common::effect_row(
+        &c,
+        "fiscal_cost_yuan",
+        "small-city-no-campaign",
+        "2024-12-31",
+    );
     assert_eq!(cost["diff_excludes_zero"], true, "{cost}");
     assert!(cost["yuan_per_unit"].is_null(), "{cost}");
 }
@@ -207,34 +190,15 @@ fn compare_warns_of_unequal_replicates_and_prices_only_clear_effects() {
 #[test]
 fn compare_warns_when_replicates_are_fewer_than_three() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let city = common::root().join("tests/data/small-city.toml");
-    for folder in [&a, &b] {
-        reformsim()
-            .arg("run")
-            .arg(&city)
-            .args([
-                "--replicates",
-                "2",
-                "--days",
-                "40",
-                "--no-charts",
-                "--quiet",
-            ])
-            .arg("--out")
-            .arg(folder)
-            .assert()
-            .success();
-    }
-    reformsim()
-        .args(["compare", "--quiet", "--format", "svg"])
-        .arg(&a)
-        .arg(&b)
-        .arg("--out")
-        .arg(dir.path().join("cmp"))
-        .assert()
-        .success()
-        .stderr(predicates::str::contains(
-            "warning: small-city pairs only 2 replicate(s) with the reference",
-        ));
+    let (c, stderr) = compare_with_small_city(dir.path(), &city, ("2", "2"), &[]);
+    assert!(
+        stderr.contains("warning: small-city pairs only 2 replicate(s) with the reference"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("replicate(s) and the reference"),
+        "counts are equal: {stderr}"
+    );
+    assert!(rows(&c).iter().all(|r| r["diff_excludes_zero"].is_null()));
 }
