@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::date::Date;
 use crate::folders::RunFolder;
 use crate::metrics::KPIS;
-use crate::report::spread;
+use crate::report::{Spread, spread};
 use crate::seeds::Comparator;
 
 /// Where a compared run came from.
@@ -163,17 +163,44 @@ pub fn effect_dates(reference: &RunFolder, at: &[Date]) -> Vec<Date> {
     dates
 }
 
-fn effect_figures(reference: &RunFolder, dates: &[Date]) -> Vec<Figure> {
+/// The KPIs of the effect rows: those asked for with `--kpi` (each once, in the order given),
+/// else [`EFFECT_KPIS`]. A name that is not a KPI is refused with the nearest KPI name, so a
+/// typo does not silently give a comparison without the rows the planner asked for.
+pub fn effect_kpis(asked: &[String]) -> Result<Vec<String>> {
+    if asked.is_empty() {
+        return Ok(EFFECT_KPIS.iter().map(|k| (*k).to_owned()).collect());
+    }
+    let known: Vec<&str> = KPIS.iter().map(|k| k.key).collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in asked {
+        if !known.contains(&name.as_str()) {
+            let hint = crate::input::nearest(name, &known).map_or_else(
+                || "; the KPIs are the columns of metrics.csv (README, \"Metrics\")".to_owned(),
+                |near| format!("; did you mean `{near}`?"),
+            );
+            bail!(
+                "--kpi `{}` is not a KPI{hint}",
+                crate::input::clip(name, crate::input::QUOTE_LIMIT)
+            );
+        }
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn effect_figures(reference: &RunFolder, kpis: &[String], dates: &[Date]) -> Vec<Figure> {
     let mut out = Vec::new();
     for &date in dates {
-        for kpi in EFFECT_KPIS {
+        for kpi in kpis {
             if reference.at(kpi, date).is_empty() {
                 continue; // not simulated (outside the horizon, or an older run's columns)
             }
             out.push(Figure {
                 id: "effect".to_owned(),
                 kind: "effect",
-                kpi: (*kpi).to_owned(),
+                kpi: kpi.clone(),
                 date,
                 comparator: None,
                 value: None,
@@ -193,10 +220,11 @@ fn seeds(run: &RunFolder) -> Vec<u64> {
 }
 
 /// Compares `runs[1..]` with `runs[0]` at every figure's date, and at `effect_dates(at)` for
-/// the `EFFECT_KPIS`.
+/// the effect KPIs (`effect_kpis`, already checked).
 pub fn compare(
     runs: &[RunFolder],
     scenario_files: &[Option<Value>],
+    kpis: &[String],
     at: &[Date],
 ) -> Result<Comparison> {
     let Some(reference) = runs.first() else {
@@ -266,9 +294,19 @@ pub fn compare(
             ));
         }
     }
+    for kpi in kpis.iter().filter(|k| reference.column(k).is_none()) {
+        notes.push(format!(
+            "{kpi} is not in the reference's metrics.csv (a run by an older version?), so it \
+             has no effect rows"
+        ));
+    }
     let mut rows = Vec::new();
     let mut all = figures(reference);
-    all.extend(effect_figures(reference, &effect_dates(reference, at)));
+    all.extend(effect_figures(
+        reference,
+        kpis,
+        &effect_dates(reference, at),
+    ));
     for f in all {
         let unit = KPIS.iter().find(|k| k.key == f.kpi).map_or("", |k| k.unit);
         let ref_values = reference.at(&f.kpi, f.date);
@@ -325,17 +363,11 @@ pub fn compare(
                     .map(|d| d.p05 > 0.0 || d.p95 < 0.0),
                 p_met,
                 fiscal_cost_diff_yuan: cost,
-                yuan_per_unit: match (cost, diff) {
-                    (Some(c), Some(d))
-                        if n >= MIN_PAIRED_FOR_TEST
-                            && (d.p05 > 0.0 || d.p95 < 0.0)
-                            && !is_outlay(&f.kpi)
-                            && c / d.mean > 0.0 =>
-                    {
-                        Some(c / d.mean)
-                    }
-                    _ => None,
-                },
+                yuan_per_unit: yuan_per_unit(
+                    &f.kpi,
+                    cost,
+                    diff.filter(|_| n >= MIN_PAIRED_FOR_TEST),
+                ),
             });
         }
     }
@@ -346,6 +378,18 @@ pub fn compare(
         rows,
         notes,
     })
+}
+
+/// The outlay difference per unit of KPI difference, a price the planner may quote, so it is
+/// given only when it is one: the difference was testable (`diff` is `None` otherwise) and its
+/// 90 % interval excludes zero (a ratio to noise is no price), the KPI is not itself an
+/// outlay (its ratio would be 1), and the ratio is positive and finite (a negative ratio is a
+/// saving or a loss, and a difference near zero gives an unbounded one).
+fn yuan_per_unit(kpi: &str, cost_diff: Option<f64>, diff: Option<Spread>) -> Option<f64> {
+    let (c, d) = (cost_diff?, diff?);
+    let excludes_zero = d.p05 > 0.0 || d.p95 < 0.0;
+    let ratio = c / d.mean;
+    (excludes_zero && !is_outlay(kpi) && ratio.is_finite() && ratio > 0.0).then_some(ratio)
 }
 
 /// Whether a KPI is itself an outlay, whose cost per unit would be 1.
@@ -471,6 +515,67 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn interval(mean: f64, p05: f64, p95: f64) -> Option<Spread> {
+        Some(Spread { mean, p05, p95 })
+    }
+
+    #[test]
+    fn yuan_per_unit_is_a_price_or_nothing() {
+        // Significant, positive: 1,000 yuan more buys 2 units more.
+        let clear = interval(2.0, 1.0, 3.0);
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(1000.0), clear),
+            Some(500.0)
+        );
+        // The interval includes zero: noise, not a price.
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(1000.0), interval(2.0, -1.0, 3.0)),
+            None
+        );
+        // Not testable (too few pairs): the caller passes no interval.
+        assert_eq!(yuan_per_unit("firms_matched", Some(1000.0), None), None);
+        // An outlay KPI, the total or a part.
+        assert_eq!(yuan_per_unit("fiscal_cost_yuan", Some(1000.0), clear), None);
+        assert_eq!(yuan_per_unit("cost_visits_yuan", Some(1000.0), clear), None);
+        // Negative: more outlay, less of the KPI (or a saving).
+        assert_eq!(yuan_per_unit("firms_matched", Some(-1000.0), clear), None);
+        // Unbounded or undefined.
+        assert_eq!(
+            yuan_per_unit("firms_matched", Some(f64::INFINITY), clear),
+            None
+        );
+        assert_eq!(
+            yuan_per_unit(
+                "firms_matched",
+                Some(1e300),
+                interval(1e-300, 1e-300, 1e-300)
+            ),
+            None
+        );
+        assert_eq!(yuan_per_unit("firms_matched", Some(f64::NAN), clear), None);
+        assert_eq!(yuan_per_unit("firms_matched", None, clear), None);
+    }
+
+    #[test]
+    fn effect_kpis_default_dedupe_and_suggest() {
+        assert_eq!(effect_kpis(&[]).unwrap(), EFFECT_KPIS);
+        let asked = [
+            "mean_days_to_obtain_land".to_owned(),
+            "open_problems".to_owned(),
+        ];
+        let twice = [asked[0].clone(), asked[1].clone(), asked[0].clone()];
+        assert_eq!(effect_kpis(&twice).unwrap(), asked);
+        let e = effect_kpis(&["mean_days_to_obtain_lnd".to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `mean_days_to_obtain_land`"), "{e}");
+        let e = effect_kpis(&["zzzz".to_owned()]).unwrap_err().to_string();
+        assert!(
+            e.contains("is not a KPI") && e.contains("metrics.csv"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn lever_diff_lists_only_keys_that_differ() {

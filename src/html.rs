@@ -121,6 +121,15 @@ fn num(v: &Value) -> String {
     v.as_f64().map_or_else(|| "–".to_owned(), fmt_value)
 }
 
+/// A calibration row's tolerance as text: a number and `tolerance_unit`, or the text an
+/// older summary.json recorded.
+fn tolerance(row: &Value) -> String {
+    match row["tolerance"].as_f64() {
+        Some(v) => crate::seeds::tolerance_text(v, row["tolerance_unit"].as_str().unwrap_or("")),
+        None => text(&row["tolerance"]),
+    }
+}
+
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -194,7 +203,7 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
                 num(&r["observed"]),
                 num(&r["simulated"]),
                 format!("{} – {}", num(&r["p05"]), num(&r["p95"])),
-                text(&r["tolerance"]),
+                tolerance(r),
                 match r["status"].as_str() {
                     Some("beyond horizon") => status(None, "beyond horizon"),
                     _ => status(ok, if ok == Some(true) { "yes" } else { "no" }),
@@ -352,7 +361,10 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
         2,
     ));
     for note in &c.notes {
-        body.push_str(&format!("<p><strong>Note:</strong> {}</p>\n", escape(note)));
+        body.push_str(&format!(
+            "<p><strong>Warning:</strong> {}</p>\n",
+            escape(note)
+        ));
     }
     body.push_str("<h2>Levers that differ</h2>\n");
     if c.lever_diff.is_empty() {

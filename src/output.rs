@@ -220,9 +220,10 @@ pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
             r.unit.clone(),
             num(r.simulated),
             num(r.gap),
-            // 1 or 0, as `met_<id>` in a sweep's runs.csv: with the empty cells of targets
-            // without a value, pandas still reads a number column, not text.
-            r.met.map_or_else(String::new, |m| u8::from(m).to_string()),
+            // true/false in every row, so that pandas and Excel read a boolean column: a
+            // target without a simulated value (not modelled yet, beyond the horizon) is not
+            // met, and `status` says why.
+            r.met.unwrap_or(false).to_string(),
             num(r.p_met),
             r.status.clone(),
             num(r.p05),

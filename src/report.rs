@@ -31,7 +31,10 @@ pub struct CalibrationRow {
     pub p95: Option<f64>,
     /// (simulated − observed) / observed.
     pub rel_error: Option<f64>,
-    pub tolerance: String,
+    /// The tolerance as a number in `tolerance_unit`: `%` of the observed value (relative),
+    /// `pp` (absolute, for a KPI in %) or the KPI's unit (absolute).
+    pub tolerance: f64,
+    pub tolerance_unit: String,
     pub within_tolerance: bool,
     /// `within tolerance`, `outside tolerance`, or `beyond horizon` (the figure's date was
     /// not simulated, e.g. with `--days`): a row never fails for want of a simulated value.
@@ -129,6 +132,7 @@ pub fn calibration(seeds: &Seeds, results: &[RunResult]) -> Vec<CalibrationRow> 
             let (kpi, date, observed, tol) = (f.kpi.clone()?, f.date?, f.value?, f.tolerance?);
             let s = spread(&values_at(results, &kpi, date));
             let simulated = s.map(|s| s.mean);
+            let (tolerance, tolerance_unit) = tol.amount(&f.unit);
             Some(CalibrationRow {
                 id: f.id.clone(),
                 kpi,
@@ -150,7 +154,8 @@ pub fn calibration(seeds: &Seeds, results: &[RunResult]) -> Vec<CalibrationRow> 
                         Tolerance::Absolute(_) => format!("{:+.2} {}", v - observed, f.unit),
                     },
                 ),
-                tolerance: tol.describe(&f.unit),
+                tolerance,
+                tolerance_unit,
                 within_tolerance: simulated.is_some_and(|v| tol.within(v, observed)),
                 status: match simulated {
                     None => "beyond horizon",
@@ -266,7 +271,7 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
                 _ => "–".into(),
             },
             r.error_text.clone(),
-            r.tolerance.clone(),
+            crate::seeds::tolerance_text(r.tolerance, &r.tolerance_unit),
             match r.status {
                 "within tolerance" => "yes",
                 "outside tolerance" => "NO",

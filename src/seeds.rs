@@ -165,12 +165,31 @@ impl Tolerance {
         }
     }
 
-    pub fn describe(self, unit: &str) -> String {
+    /// The tolerance as a number and its unit, for tables that keep numbers numeric: a
+    /// relative tolerance in `%` of the observed value (0.05 → 5, `%`), an absolute one in
+    /// the figure's unit, where `%` becomes `pp` (percentage points, not a share of the value).
+    pub fn amount(self, unit: &str) -> (f64, String) {
         match self {
-            Tolerance::Relative(r) => format!("±{}%", r * 100.0),
-            Tolerance::Absolute(a) if unit == "%" => format!("±{a} pp"),
-            Tolerance::Absolute(a) => format!("±{a} {unit}"),
+            // Rounded to 1e-9 %: 0.07 × 100 is 7.000000000000001 in binary, not what was written.
+            Tolerance::Relative(r) => ((r * 100.0 * 1e9).round() / 1e9, "%".to_owned()),
+            Tolerance::Absolute(a) if unit == "%" => (a, "pp".to_owned()),
+            Tolerance::Absolute(a) => (a, unit.to_owned()),
         }
+    }
+
+    /// The tolerance as text: `±5%`, `±0.5 pp`, `±3 firms`.
+    pub fn describe(self, unit: &str) -> String {
+        let (value, unit) = self.amount(unit);
+        tolerance_text(value, &unit)
+    }
+}
+
+/// A tolerance's number and unit (`Tolerance::amount`) as text: `±5%`, `±0.5 pp`.
+pub fn tolerance_text(value: f64, unit: &str) -> String {
+    if unit == "%" {
+        format!("±{value}%")
+    } else {
+        format!("±{value} {unit}")
     }
 }
 
@@ -292,4 +311,25 @@ fn validate(file: &SeedsFile) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tolerance_is_a_number_and_a_unit() {
+        assert_eq!(
+            Tolerance::Relative(0.07).amount("firms"),
+            (7.0, "%".to_owned())
+        );
+        assert_eq!(Tolerance::Absolute(0.7).amount("%"), (0.7, "pp".to_owned()));
+        assert_eq!(
+            Tolerance::Absolute(3.0).amount("firms"),
+            (3.0, "firms".to_owned())
+        );
+        assert_eq!(Tolerance::Relative(0.05).describe("firms"), "±5%");
+        assert_eq!(Tolerance::Absolute(0.5).describe("%"), "±0.5 pp");
+        assert_eq!(Tolerance::Absolute(3.0).describe("firms"), "±3 firms");
+    }
 }

@@ -23,7 +23,10 @@ pub struct FitRow {
     pub simulated_mean: Option<f64>,
     /// (simulated − observed) / |observed|.
     pub relative_error: f64,
-    pub tolerance: String,
+    /// The tolerance as a number in `tolerance_unit` (`%` of the observed value, `pp`, or the
+    /// KPI's unit), so that a spreadsheet can compare it with the error.
+    pub tolerance: f64,
+    pub tolerance_unit: String,
     /// true/false, as in `summary.json` (pandas reads both as booleans).
     pub within_tolerance: bool,
     /// Normalised weight in the objective.
@@ -35,16 +38,20 @@ pub fn fit_rows(c: &Calibration, e: &Evaluation) -> Vec<FitRow> {
     c.targets
         .iter()
         .zip(&e.figures)
-        .map(|(t, f)| FitRow {
-            figure: t.id.clone(),
-            kpi: t.kpi.clone(),
-            date: t.date,
-            observed: t.observed,
-            simulated_mean: f.simulated,
-            relative_error: f.relative_error,
-            tolerance: t.tolerance.describe(&t.unit),
-            within_tolerance: f.within_tolerance,
-            weight: t.weight,
+        .map(|(t, f)| {
+            let (tolerance, tolerance_unit) = t.tolerance.amount(&t.unit);
+            FitRow {
+                figure: t.id.clone(),
+                kpi: t.kpi.clone(),
+                date: t.date,
+                observed: t.observed,
+                simulated_mean: f.simulated,
+                relative_error: f.relative_error,
+                tolerance,
+                tolerance_unit,
+                within_tolerance: f.within_tolerance,
+                weight: t.weight,
+            }
         })
         .collect()
 }

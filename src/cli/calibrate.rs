@@ -166,7 +166,7 @@ fn print_report(c: &Calibration, o: &Outcome, seconds: f64) {
             v(s.simulated_mean),
             v(row.simulated_mean),
             format!("{:+.2} %", 100.0 * row.relative_error),
-            row.tolerance.clone(),
+            crate::seeds::tolerance_text(row.tolerance, &row.tolerance_unit),
             if row.within_tolerance { "yes" } else { "no" }.to_owned(),
         ]);
     }

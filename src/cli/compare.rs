@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::CliError;
 use super::chart::{draw_folder, print_drawn};
 use crate::chart::Format;
-use crate::compare::{compare as compare_runs, comparison_csv};
+use crate::compare::{compare as compare_runs, comparison_csv, effect_kpis};
 use crate::folders::RunFolder;
 use crate::output::{StagedFolder, write_atomic};
 
@@ -29,6 +29,11 @@ pub struct CompareArgs {
     /// growth, outlays); default: every 31 December simulated and the last day.
     #[arg(long = "at", value_parser = parse_date)]
     pub at: Vec<crate::date::Date>,
+    /// KPIs (repeatable, any column of metrics.csv, e.g. mean_days_to_obtain_land) whose
+    /// effect is reported at those dates; default: problems resolved, open problems, growth
+    /// of value added and investment, and outlays.
+    #[arg(long = "kpi", value_name = "NAME")]
+    pub kpi: Vec<String>,
     /// Replace an earlier comparison in the output folder.
     #[arg(long)]
     pub force: bool,
@@ -42,6 +47,8 @@ fn parse_date(text: &str) -> Result<crate::date::Date, String> {
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), CliError> {
+    // Names first: a typo is reported before any folder is read.
+    let kpis = effect_kpis(&args.kpi)?;
     let runs = args
         .dirs
         .iter()
@@ -57,7 +64,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
             serde_json::from_str(&text).ok()
         })
         .collect();
-    let c = compare_runs(&runs, &scenarios, &args.at)?;
+    let c = compare_runs(&runs, &scenarios, &kpis, &args.at)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&runs));
     if let Some(dir) = args
         .dirs
@@ -111,7 +118,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     }
     // Said even with --quiet: each changes how the numbers above may be read.
     for note in &c.notes {
-        eprintln!("note: {note}");
+        eprintln!("warning: {note}");
     }
     Ok(())
 }

@@ -35,7 +35,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run a scenario and write metrics.csv, targets.csv and summary.json.
+    /// Run a scenario and write metrics.csv, targets.csv, summary.json, scenario.json,
+    /// charts/ and report.html.
     Run(run::RunArgs),
     /// Check scenario and seeds files; print every problem found; exit 1 if any.
     Validate {

@@ -1,4 +1,6 @@
-//! `reformsim run`: one scenario, one or more replicates, three files and two tables.
+//! `reformsim run`: one scenario, one or more replicates; writes metrics.csv, targets.csv,
+//! summary.json, scenario.json, charts/ and report.html, and prints the calibration and
+//! target tables.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -147,12 +147,24 @@ impl Columns {
             kpi.iter()
                 .map(|v| v.map_or_else(String::new, |v| v.to_string())),
         );
+        // true/false as in every CSV; empty where the KPI is undefined in this run (a rate
+        // with nothing to divide by), which the points table leaves out of p_met.
         for t in &self.targets {
-            f.push(kpi[t.kpi].map_or_else(String::new, |v| {
-                u8::from(t.comparator.met(v, t.value)).to_string()
-            }));
+            f.push(
+                kpi[t.kpi].map_or_else(String::new, |v| t.comparator.met(v, t.value).to_string()),
+            );
         }
         f
+    }
+}
+
+/// A `met_<id>` cell as 1 or 0: `true`/`false`, or `1`/`0` in a runs table written before
+/// booleans were spelt out (a sweep resumed or merged across versions); empty is undefined.
+fn met_cell(cell: &str) -> Option<f64> {
+    match cell {
+        "true" | "1" => Some(1.0),
+        "false" | "0" => Some(0.0),
+        _ => None,
     }
 }
 
@@ -209,7 +221,7 @@ pub fn write_points(
         for t in 0..columns.targets.len() {
             let met: Vec<f64> = rows
                 .iter()
-                .filter_map(|r| r[met_at + t].parse().ok())
+                .filter_map(|r| met_cell(&r[met_at + t]))
                 .collect();
             f.push(if met.is_empty() {
                 String::new()

@@ -166,6 +166,22 @@ fn a_calibration_recovers_known_parameters_and_is_byte_identical_on_one_or_two_t
             "{row}"
         );
     }
+    // fit.csv keeps numbers numeric (issue 19): the tolerance as a number plus its unit
+    // (`relative = 0.05` is 5 %), and within_tolerance as true/false.
+    let fit = String::from_utf8(read(&a, "fit.csv")).unwrap();
+    let mut lines = fit.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (tol, unit, within) = (
+        col("tolerance"),
+        col("tolerance_unit"),
+        col("within_tolerance"),
+    );
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f[tol].parse::<f64>().ok(), Some(5.0), "{line}");
+        assert_eq!((f[unit], f[within]), ("%", "true"), "{line}");
+    }
     // The parameters come back within 2 % of the truth from 20–30 % away.
     let fitted: Vec<f64> = json["parameters"]
         .as_array()

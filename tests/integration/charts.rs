@@ -26,22 +26,7 @@ fn small_city() -> String {
 /// The small city with the campaign switched off (no firm on a visit list), as a file in
 /// `dir` with the seeds path made absolute.
 fn small_city_without_campaign(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(small_city()).unwrap();
-    let seeds = common::root().join("seeds/chengdu-2024-11.toml");
-    let text = text
-        .replace("../../seeds/chengdu-2024-11.toml", &seeds.display().to_string())
-        .replace("name = \"small-city\"", "name = \"small-city-no-campaign\"")
-        .replace(
-            "[levers.campaign]\n",
-            "[levers.campaign]\ncoverage = { leading = 0.0, key = 0.0, above_scale = 0.0, other = 0.0 }\n",
-        );
-    assert!(
-        text.contains("coverage = {"),
-        "the small city has a [levers.campaign] table"
-    );
-    let path = dir.join("small-city-no-campaign.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    common::small_city_variant(dir, "small-city-no-campaign", &[common::NO_CAMPAIGN])
 }
 
 /// Every chart in `dir/charts`: each PNG decodes at 1200×800, each SVG parses as XML with an
@@ -306,20 +291,7 @@ fn the_shipped_campaign_beats_its_counterfactual_with_intervals_that_exclude_zer
         .success();
     let c: Value =
         serde_json::from_slice(&std::fs::read(out.join("comparison.json")).unwrap()).unwrap();
-    let effect = |kpi: &str, date: &str| {
-        c["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| {
-                r["kind"] == "effect"
-                    && r["kpi"] == kpi
-                    && r["date"] == date
-                    && r["scenario"] == "no-campaign"
-            })
-            .unwrap_or_else(|| panic!("no effect row for {kpi} at {date}"))
-            .clone()
-    };
+    let effect = |kpi: &str, date: &str| common::effect_row(&c, kpi, "no-campaign", date);
     // Differences are no-campaign − baseline: without the campaign fewer problems are
     // resolved and output grows less.
     for (kpi, date) in [
@@ -385,17 +357,12 @@ fn compare_pairs_replicates_and_finds_the_campaign_effect() {
     // The reference's own rows carry no difference.
     // The counterfactual's own resolution measure: problems resolved by any route since the
     // campaign's start date, which a city without tickets has too.
-    let share = c["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["kpi"] == "problems_resolved_share"
-                && r["kind"] == "effect"
-                && r["date"] == "2024-12-31"
-                && r["scenario"] == "small-city-no-campaign"
-        })
-        .expect("an effect row for problems resolved at the end of the run");
+    let share = common::effect_row(
+        &c,
+        "problems_resolved_share",
+        "small-city-no-campaign",
+        "2024-12-31",
+    );
     assert!(share["diff_p95"].as_f64().unwrap() < 0.0, "{share}");
     let reference_rows = c["rows"]
         .as_array()

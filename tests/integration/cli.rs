@@ -60,6 +60,30 @@ fn run_writes_three_files_and_prints_both_tables() {
     ] {
         assert!(row.get(key).is_some(), "calibration rows have {key}");
     }
+    // The tolerance is a number with its unit, not text such as "±5%" (issue 19).
+    assert!(row["tolerance"].is_f64(), "{row}");
+    assert!(
+        ["%", "pp"].contains(&row["tolerance_unit"].as_str().unwrap()),
+        "{row}"
+    );
+    // targets.csv's `met` has no gaps, so that pandas reads a boolean column: true or false
+    // on every row, false for a target with no simulated value (its status says why).
+    let targets = std::fs::read(out.path().join("targets.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(&targets[3..]);
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (met, status) = (col("met"), col("status"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| ["true", "false"].contains(&&r[met])));
+    let unmodelled = rows
+        .iter()
+        .filter(|r| ["not modelled yet", "beyond horizon"].contains(&&r[status]))
+        .inspect(|r| assert_eq!(&r[met], "false", "{r:?}"))
+        .count();
+    assert!(
+        unmodelled > 0,
+        "the small city has targets it cannot report"
+    );
     let target = &summary["targets"][0];
     for key in [
         "id",
@@ -312,4 +336,50 @@ fn a_short_scenario_file_runs_on_defaults() {
         .stdout(predicate::str::contains("no seeds file"));
     let csv = std::fs::read_to_string(dir.path().join("out/metrics.csv")).unwrap();
     assert_eq!(csv.lines().count(), 31);
+}
+
+/// The README's metrics table names every KPI that metrics.csv has (issue 19: it missed
+/// `problems_resolved_share`), directly or, for the programme outlays, in the
+/// `cost_<programme>_yuan` row; a KPI added to `KPIS` without a README row fails here.
+#[test]
+fn readme_metrics_table_names_every_kpi() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = readme
+        .split("### `metrics.csv`")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .expect("README has a metrics.csv section");
+    // The first cell of each table row: the column names it documents.
+    let names: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" | ").next())
+        .collect();
+    let costs = names
+        .iter()
+        .position(|n| n.contains("`cost_<programme>_yuan`"))
+        .map(|i| {
+            section
+                .lines()
+                .filter(|l| l.starts_with("| "))
+                .nth(i)
+                .unwrap()
+        })
+        .expect("a cost_<programme>_yuan row");
+    let missing: Vec<&str> = reformsim::metrics::KPIS
+        .iter()
+        .map(|k| k.key)
+        .filter(|key| {
+            let direct = names.iter().any(|n| n.contains(&format!("`{key}`")));
+            let programme = key
+                .strip_prefix("cost_")
+                .and_then(|k| k.strip_suffix("_yuan"))
+                .is_some_and(|p| costs.contains(&format!("`{p}`")));
+            !direct && !programme
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in the README's metrics table: {missing:?}"
+    );
 }

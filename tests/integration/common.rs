@@ -95,3 +95,55 @@ pub fn shipped_toml_files() -> Vec<PathBuf> {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// The small city as `dir/<name>.toml` under the scenario name `name`, with its seeds path
+/// made absolute (the file leaves the repository) and each `(find, replace)` edit applied;
+/// every `find` must occur, so a test never runs an unchanged city by mistake.
+pub fn small_city_variant(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = std::fs::read_to_string(root().join("tests/data/small-city.toml")).unwrap();
+    let seeds = root().join("seeds/chengdu-2024-11.toml");
+    for (find, replace) in [
+        (
+            "../../seeds/chengdu-2024-11.toml",
+            seeds.display().to_string(),
+        ),
+        ("name = \"small-city\"", format!("name = \"{name}\"")),
+    ]
+    .into_iter()
+    .chain(edits.iter().map(|(f, r)| (*f, (*r).to_owned())))
+    {
+        assert!(text.contains(find), "the small city has {find:?}");
+        text = text.replace(find, &replace);
+    }
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The edit of the small city (`small_city_variant`) that switches its campaign off: no firm
+/// on a visit list.
+pub const NO_CAMPAIGN: (&str, &str) = (
+    "[levers.campaign]\n",
+    "[levers.campaign]\ncoverage = { leading = 0.0, key = 0.0, above_scale = 0.0, other = 0.0 }\n",
+);
+
+/// The effect row of `kpi` for `scenario` on `date` in a comparison.json; panics (a test
+/// failure) naming the row when there is none.
+pub fn effect_row<'a>(
+    comparison: &'a serde_json::Value,
+    kpi: &str,
+    scenario: &str,
+    date: &str,
+) -> &'a serde_json::Value {
+    comparison["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["kind"] == "effect"
+                && r["kpi"] == kpi
+                && r["scenario"] == scenario
+                && r["date"] == date
+        })
+        .unwrap_or_else(|| panic!("no effect row for {kpi} of {scenario} on {date}"))
+}

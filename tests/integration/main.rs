@@ -6,6 +6,7 @@ mod calibration;
 mod charts;
 mod cli;
 mod common;
+mod compare;
 mod data_safety;
 mod funds;
 mod fuzz_inputs;

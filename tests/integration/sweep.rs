@@ -88,6 +88,63 @@ fn one_and_two_jobs_write_the_same_bytes() {
     );
 }
 
+/// Booleans are `true`/`false` in every CSV (issue 19): each `met_<id>` cell of runs.csv is
+/// one of them (or empty where the KPI is undefined in that run), and a point's `p_met_<id>`
+/// is the share of its replicates' cells that are `true`.
+#[test]
+fn met_cells_are_true_or_false_and_p_met_is_their_share() {
+    let parse = |file: &str| -> (Vec<String>, Vec<Vec<String>>) {
+        let mut r = csv::Reader::from_reader(std::io::Cursor::new(read(&reference(), file)));
+        let header = r.headers().unwrap().iter().map(str::to_owned).collect();
+        let rows = r
+            .records()
+            .map(|l| l.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        (header, rows)
+    };
+    let (runs_header, runs) = parse("runs.csv");
+    let (points_header, points) = parse("points.csv");
+    let targets: Vec<&str> = runs_header
+        .iter()
+        .filter_map(|h| h.strip_prefix("met_"))
+        .collect();
+    assert!(!targets.is_empty(), "{runs_header:?}");
+    let mut defined = 0;
+    for t in targets {
+        let m = runs_header
+            .iter()
+            .position(|h| *h == format!("met_{t}"))
+            .unwrap();
+        let p = points_header
+            .iter()
+            .position(|h| *h == format!("p_met_{t}"))
+            .unwrap();
+        for point in &points {
+            let cells: Vec<&str> = runs
+                .iter()
+                .filter(|r| r[1] == point[0])
+                .map(|r| r[m].as_str())
+                .collect();
+            assert!(
+                cells.iter().all(|c| ["true", "false", ""].contains(c)),
+                "met_{t}: {cells:?}"
+            );
+            let known: Vec<&&str> = cells.iter().filter(|c| !c.is_empty()).collect();
+            defined += known.len();
+            if known.is_empty() {
+                continue;
+            }
+            let share = known.iter().filter(|c| **c == &"true").count() as f64 / known.len() as f64;
+            let p_met: f64 = point[p].parse().unwrap();
+            assert!(
+                (p_met - share).abs() < 1e-12,
+                "p_met_{t} {p_met} vs {share}"
+            );
+        }
+    }
+    assert!(defined > 0, "some met cell is defined");
+}
+
 #[test]
 fn replicate_k_has_the_same_seed_at_every_point() {
     let text = String::from_utf8(read(&reference(), "runs.csv")).unwrap();
