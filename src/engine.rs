@@ -34,6 +34,10 @@ pub struct Simulation {
     next_change: usize,
     /// Who may be on the campaign's visit lists (fixed when the world is built).
     coverage: PerTier<f64>,
+    /// Day indices of the campaign's later rounds (`levers.campaign.round_every_days`) in
+    /// the horizon, in order, and how many have been drawn.
+    rounds: Vec<u32>,
+    next_round: usize,
 }
 
 /// The daily systems run one by one, with the wall time each has taken so far.
@@ -146,6 +150,8 @@ impl Simulation {
             changes,
             next_change: 0,
             coverage: s.levers.campaign.coverage,
+            rounds: campaign_rounds(s),
+            next_round: 0,
         };
         sim.draw_visit_lists_on(0);
         sim
@@ -154,15 +160,28 @@ impl Simulation {
     /// On the campaign's first day, before anything else happens that day, its visit lists
     /// are drawn from the firms alive then (firms that closed before are not listed; firms
     /// that entered are). A campaign from day 0 has its lists as soon as the world is built.
+    ///
+    /// On the first day of each later round the lists are drawn afresh in the same way (with
+    /// the round's own random order) and every team starts again from the top; re-visits
+    /// already booked stay due.
     fn draw_visit_lists_on(&mut self, day: u32) {
         let campaign = self.world.resource::<Campaign>();
-        if campaign.lists_drawn || campaign.start_day != day {
+        let first = !campaign.lists_drawn && campaign.start_day == day;
+        let round = self.rounds.get(self.next_round) == Some(&day);
+        if !first && !round {
             return;
         }
+        let number = if round {
+            self.next_round += 1;
+            self.next_round as u32
+        } else {
+            0
+        };
         let seed = self.world.resource::<RunSeed>().0;
-        let lists = draw_visit_lists(&mut self.world, seed, self.coverage);
+        let lists = draw_visit_lists(&mut self.world, seed, self.coverage, number);
         let mut campaign = self.world.resource_mut::<Campaign>();
         campaign.lists = lists;
+        campaign.next = [0; 4];
         campaign.lists_drawn = true;
     }
 
@@ -569,6 +588,25 @@ fn set_levers(world: &mut World, s: &Scenario) {
         (state.service_mu, state.service_sigma) =
             lognormal_params(d.service_days_mean, d.service_days_cv);
     }
+}
+
+/// Day indices of the campaign's later rounds that fall in the horizon, in order: every
+/// `round_every_days` after its start.
+fn campaign_rounds(s: &Scenario) -> Vec<u32> {
+    let c = &s.levers.campaign;
+    let (Ok(first), every) = (
+        u32::try_from(c.start.days_since(s.scenario.start)),
+        c.round_every_days,
+    ) else {
+        return Vec::new();
+    };
+    if every == 0 {
+        return Vec::new();
+    }
+    (1..)
+        .map(|k: u32| first.saturating_add(k.saturating_mul(every)))
+        .take_while(|&day| day < horizon_days(s))
+        .collect()
 }
 
 /// Days from the scenario's start to its end, inclusive.

@@ -138,6 +138,12 @@ pub const KPIS: &[Kpi] = &[
                       (办结 but not solved), cumulative",
     },
     Kpi {
+        key: "tickets_ytd",
+        unit: "tickets",
+        description: "problems that became tickets since 1 January, by visits or the hotline; \
+                      empty in a year the run started after 1 January",
+    },
+    Kpi {
         key: "value_added_yuan",
         unit: "yuan/day",
         description: "above-scale industrial value added that day",
@@ -450,6 +456,7 @@ pub struct MetricsRow {
     pub hotline_tickets_resolved: u64,
     pub hotline_mean_days_to_resolve: Option<f64>,
     pub tickets_closed_unsolved: u64,
+    pub tickets_ytd: Option<u64>,
     pub value_added_yuan: i64,
     pub value_added_growth_ytd: Option<f64>,
     pub investment_yuan: i64,
@@ -521,6 +528,7 @@ impl MetricsRow {
             "hotline_tickets_resolved" => self.hotline_tickets_resolved as f64,
             "hotline_mean_days_to_resolve" => self.hotline_mean_days_to_resolve?,
             "tickets_closed_unsolved" => self.tickets_closed_unsolved as f64,
+            "tickets_ytd" => self.tickets_ytd? as f64,
             "value_added_yuan" => self.value_added_yuan as f64,
             "value_added_growth_ytd" => self.value_added_growth_ytd?,
             "investment_yuan" => self.investment_yuan as f64,
@@ -583,6 +591,9 @@ pub struct MetricsLog {
     /// (open, arisen, resolved) problems as the campaign started: the base of
     /// `problems_resolved_share`. `None` until then.
     problems_at_campaign_start: Option<(u64, u64, u64)>,
+    /// Tickets of either channel made before 1 January of the current year (`tickets_ytd`);
+    /// `None` in a year the run started after 1 January.
+    tickets_before_new_year: Option<u64>,
 }
 
 impl MetricsLog {
@@ -593,10 +604,25 @@ impl MetricsLog {
             value_added_prefix: Vec::with_capacity(days + 1),
             investment_prefix: Vec::with_capacity(days + 1),
             problems_at_campaign_start: None,
+            tickets_before_new_year: None,
         };
         log.value_added_prefix.push(0);
         log.investment_prefix.push(0);
         log
+    }
+
+    /// A cumulative count's increase since 1 January: on 1 January (or a run's first day,
+    /// if it is 1 January) the count before today becomes the base. A run that starts later
+    /// in a year has no base for that year.
+    fn since_new_year(&mut self, date: Date, total: u64) -> Option<u64> {
+        if date == date.start_of_year() {
+            let before = self
+                .rows
+                .last()
+                .map_or(0, |r| r.tickets_collected + r.hotline_tickets);
+            self.tickets_before_new_year = Some(before);
+        }
+        self.tickets_before_new_year.map(|base| total - base)
     }
 
     /// Notes the problems as the campaign starts (tonight, if it starts tomorrow; the
@@ -737,6 +763,7 @@ pub fn record_metrics(
         hotline_mean_days_to_resolve: (c.hotline.resolved > 0)
             .then(|| c.hotline.days_to_resolve_sum as f64 / c.hotline.resolved as f64),
         tickets_closed_unsolved: c.tickets_unsolved,
+        tickets_ytd: log.since_new_year(clock.date, c.tickets_collected + c.hotline.reported),
         value_added_yuan: totals.value_added_above_scale,
         value_added_growth_ytd: log.ytd_growth(&log.value_added_prefix, clock.date),
         investment_yuan: totals.investment,
@@ -821,49 +848,50 @@ mod tests {
             hotline_tickets_resolved: 19,
             hotline_mean_days_to_resolve: Some(20.0),
             tickets_closed_unsolved: 21,
-            value_added_yuan: 22,
-            value_added_growth_ytd: Some(23.0),
-            investment_yuan: 24,
-            investment_growth_ytd: Some(25.0),
-            disturbance_cost_yuan: 26,
-            land_occupancy: Some(27.0),
-            value_added_per_mu: Some(28.0),
-            mean_days_to_obtain_land: Some(29.0),
-            standard_factory_occupancy: Some(30.0),
-            land_requests_waiting: 31,
-            land_reclaimed_mu: 32.0,
-            projects_signed: 33,
-            projects_building: 34,
-            projects_commissioned: 35,
-            projects_failed: 36,
-            project_outlays_yuan: 37,
-            rd_institution_share: Some(38.0),
-            transformation_coverage: Some(39.0),
-            digital_workshops_new: 40,
-            smart_factories_new: 41,
-            green_units_new: 42,
-            rd_institutions_new: 43,
-            fund_size_yuan: 44,
-            fund_deployed_yuan: 45,
-            fund_hard_tech_share: Some(46.0),
-            s_fund_deployed_yuan: 47,
-            s_fund_small_share: Some(48.0),
-            s_fund_hard_tech_share: Some(49.0),
-            firms_financed: 50,
-            finance_problems_relieved: 51,
-            grants_paid_yuan: 52,
-            grants_converted_yuan: 53,
-            loans_issued_yuan: 54,
-            loans_outstanding_yuan: 55,
-            loan_defaults: 56,
-            matchmaking_events: 57,
-            firms_matched: 58,
-            intended_orders_yuan: 59,
-            orders_value_added_yuan: 60,
-            firms_reached_by_push: 61,
-            policy_benefit_takeup: Some(62.0),
-            fiscal_cost_yuan: 63,
-            costs: std::array::from_fn(|i| 64 + i as i64),
+            tickets_ytd: Some(22),
+            value_added_yuan: 23,
+            value_added_growth_ytd: Some(24.0),
+            investment_yuan: 25,
+            investment_growth_ytd: Some(26.0),
+            disturbance_cost_yuan: 27,
+            land_occupancy: Some(28.0),
+            value_added_per_mu: Some(29.0),
+            mean_days_to_obtain_land: Some(30.0),
+            standard_factory_occupancy: Some(31.0),
+            land_requests_waiting: 32,
+            land_reclaimed_mu: 33.0,
+            projects_signed: 34,
+            projects_building: 35,
+            projects_commissioned: 36,
+            projects_failed: 37,
+            project_outlays_yuan: 38,
+            rd_institution_share: Some(39.0),
+            transformation_coverage: Some(40.0),
+            digital_workshops_new: 41,
+            smart_factories_new: 42,
+            green_units_new: 43,
+            rd_institutions_new: 44,
+            fund_size_yuan: 45,
+            fund_deployed_yuan: 46,
+            fund_hard_tech_share: Some(47.0),
+            s_fund_deployed_yuan: 48,
+            s_fund_small_share: Some(49.0),
+            s_fund_hard_tech_share: Some(50.0),
+            firms_financed: 51,
+            finance_problems_relieved: 52,
+            grants_paid_yuan: 53,
+            grants_converted_yuan: 54,
+            loans_issued_yuan: 55,
+            loans_outstanding_yuan: 56,
+            loan_defaults: 57,
+            matchmaking_events: 58,
+            firms_matched: 59,
+            intended_orders_yuan: 60,
+            orders_value_added_yuan: 61,
+            firms_reached_by_push: 62,
+            policy_benefit_takeup: Some(63.0),
+            fiscal_cost_yuan: 64,
+            costs: std::array::from_fn(|i| 65 + i as i64),
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

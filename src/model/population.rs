@@ -179,12 +179,13 @@ pub fn draw_visit_lists(
     world: &mut World,
     seed: u64,
     coverage: PerTier<f64>,
+    round: u32,
 ) -> [Vec<(Entity, FirmId)>; 4] {
     let mut ranked: [Vec<(u64, Entity, FirmId)>; 4] = Default::default();
     let mut firms = world.query_filtered::<(Entity, &FirmId, &FirmProfile), Without<Exited>>();
     for (entity, &firm, profile) in firms.iter(world) {
         let tier = profile.tier;
-        let mut rng = StreamRng::new(seed, Purpose::VisitOrder, u64::from(firm.0), 0);
+        let mut rng = StreamRng::new(seed, Purpose::VisitOrder, u64::from(firm.0), round);
         if rng.uniform() < coverage.get(tier) {
             ranked[tier.index()].push((rand::Rng::next_u64(&mut rng), entity, firm));
         }

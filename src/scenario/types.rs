@@ -282,6 +282,12 @@ pub struct Campaign {
     /// 无事不扰: share of a day's output a firm loses when visited with no problem to report.
     #[serde(default = "default_no_problem_visit_cost")]
     pub no_problem_visit_cost_days: f64,
+    /// Days between the starts of the campaign's rounds (常态化, the routine service the
+    /// briefing commits to); 0 runs one round only. At each new round the visit lists are
+    /// drawn afresh from the firms alive then, with the same coverage, and every team
+    /// starts again from the top of its new list.
+    #[serde(default = "default_round_every_days")]
+    pub round_every_days: u32,
 }
 
 /// `[levers.triage]`: how fast a collected problem reaches its department (FACTS A7).
@@ -674,6 +680,9 @@ fn default_coverage() -> PerTier<f64> {
         other: 0.74,
     }
 }
+fn default_round_every_days() -> u32 {
+    365
+}
 fn default_no_problem_visit_cost() -> f64 {
     0.25
 }
@@ -942,6 +951,7 @@ impl Default for Campaign {
             visits_per_day: default_visit_capacity(),
             coverage: default_coverage(),
             no_problem_visit_cost_days: default_no_problem_visit_cost(),
+            round_every_days: default_round_every_days(),
         }
     }
 }

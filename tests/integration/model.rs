@@ -525,3 +525,39 @@ fn tickets_closed_without_solving_leave_problems_open_and_firms_less_satisfied()
         mean_kpi(&poor, "satisfaction_rate", date) < mean_kpi(&solved, "satisfaction_rate", date)
     );
 }
+
+#[test]
+fn a_later_round_visits_the_firms_again_and_collects_what_arose_since() {
+    let mut base = common::small_city().scenario;
+    base.levers.hotline.report_share = 0.0;
+    base.levers.campaign.round_every_days = 0;
+    let mut again = base.clone();
+    again.levers.campaign.round_every_days = 91; // 2024-12-01
+    let date = "2024-12-31";
+    // The round's lists are drawn afresh: firms of a tier with partial coverage that missed
+    // the first list may be on this one, so a few more distinct firms are visited.
+    assert!(mean_kpi(&again, "firms_visited", date) > mean_kpi(&base, "firms_visited", date));
+    assert!(mean_kpi(&again, "visits", date) > mean_kpi(&base, "visits", date) + 500.0);
+    assert!(
+        mean_kpi(&again, "tickets_collected", date) > mean_kpi(&base, "tickets_collected", date)
+    );
+    // Before the round nothing differs.
+    assert_eq!(
+        mean_kpi(&again, "visits", "2024-11-30"),
+        mean_kpi(&base, "visits", "2024-11-30")
+    );
+}
+
+#[test]
+fn tickets_this_year_count_from_the_first_of_january() {
+    let s = common::baseline().scenario;
+    let rows = run(&s, 1);
+    let total = |d: &str| {
+        let r = at(&rows, d);
+        r.tickets_collected + r.hotline_tickets
+    };
+    let ytd = |d: &str| at(&rows, d).tickets_ytd.unwrap();
+    assert_eq!(ytd("2023-12-31"), total("2023-12-31"));
+    assert_eq!(ytd("2025-12-31"), total("2025-12-31") - total("2024-12-31"));
+    assert_eq!(ytd("2025-01-01"), total("2025-01-01") - total("2024-12-31"));
+}
