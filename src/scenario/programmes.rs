@@ -129,16 +129,16 @@ fn default_transforming_initial() -> f64 {
     0.45
 }
 fn default_workshop_initial() -> f64 {
-    0.08
+    0.028
 }
 fn default_smart_initial() -> f64 {
-    0.015
+    0.009
 }
 fn default_workshop_rate() -> f64 {
-    0.03
+    0.015
 }
 fn default_smart_rate() -> f64 {
-    0.05
+    0.06
 }
 fn default_green_rate() -> f64 {
     0.02
