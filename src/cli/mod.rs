@@ -33,6 +33,13 @@ struct Cli {
     command: Command,
 }
 
+/// The kinds of file `reformsim schema` describes.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SchemaKind {
+    Scenario,
+    Priors,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run a scenario and write metrics.csv, targets.csv, summary.json, scenario.json,
@@ -44,8 +51,12 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print the JSON Schema of scenario files (for editors).
-    Schema,
+    /// Print the JSON Schema of scenario files, or of priors files (for editors).
+    Schema {
+        /// Which files the schema is for.
+        #[arg(long, value_enum, default_value = "scenario")]
+        kind: SchemaKind,
+    },
     /// Run a batch of scenario variants with replicates; resumable and shardable.
     Sweep(sweep::SweepArgs),
     /// Join the shard outputs of one sweep into the files an unsharded sweep writes.
@@ -96,8 +107,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Chart(args) => chart::chart(args),
         Command::Compare(args) => compare::compare(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
-        Command::Schema => {
-            print!("{}", crate::scenario::json_schema());
+        Command::Schema { kind } => {
+            match kind {
+                SchemaKind::Scenario => print!("{}", crate::scenario::json_schema()),
+                SchemaKind::Priors => print!("{}", crate::priors::json_schema()),
+            }
             Ok(())
         }
     };

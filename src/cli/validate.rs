@@ -1,4 +1,4 @@
-//! `reformsim validate FILE...`: checks scenario, sweep, calibration and seeds files and reports every problem.
+//! `reformsim validate FILE...`: checks scenario, sweep, calibration, seeds and priors files and reports every problem.
 
 use std::path::PathBuf;
 
@@ -11,6 +11,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CliError> {
         let result =
             Source::read(path).and_then(|source| match crate::scenario::file_kind(&source.text) {
                 "seeds" => crate::seeds::load(path).map(|_| "seeds"),
+                "priors" => crate::priors::load(path).map(|_| "priors"),
                 "calibration" => crate::calibrate::load(path).map(|_| "calibration"),
                 "sweep" => crate::sweep::load(path).map(|_| "sweep"),
                 _ => crate::scenario::load(path).map(|_| "scenario"),

@@ -85,6 +85,8 @@ pub fn file_kind(text: &str) -> &'static str {
         "sweep"
     } else if table.contains_key("figure") || table.contains_key("source") {
         "seeds"
+    } else if table.contains_key("prior") {
+        "priors"
     } else {
         "scenario"
     }

@@ -70,6 +70,11 @@ fn load_as(original: &Path, bytes: &[u8]) -> Result<Option<Scenario>, (PathBuf, 
         reformsim::calibrate::load(&path).map(|_| None)
     } else if is_sweep {
         reformsim::sweep::load(&path).map(|_| None)
+    } else if in_dir("seeds")
+        && std::fs::read_to_string(original)
+            .is_ok_and(|t| reformsim::scenario::file_kind(&t) == "priors")
+    {
+        reformsim::priors::load(&path).map(|_| None)
     } else if in_dir("seeds") {
         reformsim::seeds::load(&path).map(|_| None)
     } else {

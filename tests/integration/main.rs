@@ -13,6 +13,7 @@ mod fuzz_inputs;
 mod market;
 mod memory_estimate;
 mod model;
+mod priors;
 mod projects;
 mod reference;
 mod reliability;
