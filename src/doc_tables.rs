@@ -73,13 +73,6 @@ const LEVER_PATH_GROWTH: &[(&str, &str)] = &[
     ("investment_growth_ytd", "2026-12-31"),
 ];
 
-/// Dates of the H1 check: the briefing implies growth for January–June 2024 (FACTS A12,
-/// A13), which are not calibration rows yet, so the table shows what the model gives there.
-const H1: &[(&str, &str, &str)] = &[
-    ("A12 H1", "value_added_growth_ytd", "≈ +2.6 %"),
-    ("A13 H1", "investment_growth_ytd", "≈ +43.2 %"),
-];
-
 /// Every computed block of MODEL.md, (marker name, text), from the shipped baseline and its
 /// [`REPLICATES`] replicates (`results`; replicate 0 runs the default seed). Runs what else
 /// the blocks need itself: the baseline without its funds, and `hard-tech-fund`, on the
@@ -172,7 +165,7 @@ fn effect(kpi: &str, v: f64) -> String {
 
 /// The calibration table of MODEL.md §5 from `results`, the baseline's replicates
 /// (replicate 0 runs the default seed itself): one row per observed figure with a KPI,
-/// then the H1 growth rates the briefing implies.
+/// holdouts included (the H1 2024 rows A12h and A13h, and the 2025 checks E1–E5).
 pub fn calibration_table(seeds: &Seeds, results: &[RunResult]) -> String {
     let mut out = String::from(
         "| id | KPI, date | observed | simulated, default seed | mean of 10 seeds (90 % interval) | tolerance |\n\
@@ -206,16 +199,6 @@ pub fn calibration_table(seeds: &Seeds, results: &[RunResult]) -> String {
             _ => fmt(kpi, value),
         };
         out.push_str(&row(&f.id, kpi, date, observed, tol.describe(&f.unit)));
-    }
-    let h1 = Date::from_ymd(2024, 6, 30).expect("a valid date");
-    for (id, kpi, observed) in H1 {
-        out.push_str(&row(
-            id,
-            kpi,
-            h1,
-            (*observed).to_owned(),
-            "not a row".into(),
-        ));
     }
     out
 }

@@ -144,6 +144,20 @@ impl Source {
         })
     }
 
+    /// Parses the text into `T` and runs a file type's own `check` on it: the value and the
+    /// SHA-256 of the text, or every problem placed on its line.
+    pub fn parse_checked<T: DeserializeOwned>(
+        &self,
+        check: impl FnOnce(&T) -> Vec<Problem>,
+    ) -> Result<(T, String), InputErrors> {
+        let value: T = self.parse()?;
+        let problems = check(&value);
+        if !problems.is_empty() {
+            return Err(self.place(problems));
+        }
+        Ok((value, crate::scenario::hex_sha256(self.text.as_bytes())))
+    }
+
     /// Turns problems from a file type's checks into errors placed on their lines.
     pub fn place(&self, problems: Vec<Problem>) -> InputErrors {
         self.errors(

@@ -92,15 +92,10 @@ pub struct Priors {
 
 /// Reads and checks a priors file; every problem is reported with its line.
 pub fn load(path: &Path) -> Result<Priors, InputErrors> {
-    let source = Source::read(path)?;
-    let file: PriorsFile = source.parse()?;
-    let problems = validate(&file);
-    if !problems.is_empty() {
-        return Err(source.place(problems));
-    }
+    let (file, sha256) = Source::read(path)?.parse_checked(validate)?;
     Ok(Priors {
         path: path.to_owned(),
-        sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
+        sha256,
         file,
     })
 }

@@ -222,15 +222,10 @@ impl Seeds {
 
 /// Reads and checks a seeds file.
 pub fn load(path: &Path) -> Result<Seeds, InputErrors> {
-    let source = Source::read(path)?;
-    let file: SeedsFile = source.parse()?;
-    let problems = validate(&file);
-    if !problems.is_empty() {
-        return Err(source.place(problems));
-    }
+    let (file, sha256) = Source::read(path)?.parse_checked(validate)?;
     Ok(Seeds {
         path: path.to_owned(),
-        sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
+        sha256,
         file,
     })
 }
