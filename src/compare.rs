@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::date::Date;
 use crate::folders::RunFolder;
 use crate::metrics::KPIS;
-use crate::report::{Spread, spread};
+use crate::report::{Spread, paired_differences, spread};
 use crate::seeds::Comparator;
 
 /// Where a compared run came from.
@@ -319,14 +319,7 @@ pub fn compare(
             let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
             let Some(own) = spread(&finite) else { continue };
             let n = info.paired_replicates;
-            let paired_diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
-                a.iter()
-                    .zip(b)
-                    .take(n)
-                    .map(|(x, y)| x - y)
-                    .filter(|d| d.is_finite())
-                    .collect()
-            };
+            let paired_diff = |a: &[f64], b: &[f64]| paired_differences(&a[..n.min(a.len())], b);
             let diff = if i == 0 {
                 None
             } else {

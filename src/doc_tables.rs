@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::date::Date;
 use crate::engine::{RunResult, run_replicates};
-use crate::report::{fmt_value, spread, values_at};
+use crate::report::{fmt_value, paired_differences, spread, values_at};
 use crate::scenario::LoadedScenario;
 use crate::seeds::Seeds;
 
@@ -128,12 +128,7 @@ pub fn lever_paths_table(root: &Path, baseline: &[RunResult]) -> anyhow::Result<
         for (kpi, d) in path.iter().chain(LEVER_PATH_GROWTH) {
             let date = Date::parse(d).map_err(|e| anyhow::anyhow!("{e}"))?;
             let base = values_at(baseline, kpi, date);
-            let diffs: Vec<f64> = values_at(&runs, kpi, date)
-                .iter()
-                .zip(&base)
-                .map(|(a, b)| a - b)
-                .filter(|d| d.is_finite())
-                .collect();
+            let diffs = paired_differences(&values_at(&runs, kpi, date), &base);
             let (Some(b), Some(e)) = (spread(&base), spread(&diffs)) else {
                 continue;
             };

@@ -603,9 +603,10 @@ fn campaign_rounds(s: &Scenario) -> Vec<u32> {
     if every == 0 {
         return Vec::new();
     }
+    let days = horizon_days(s);
     (1..)
         .map(|k: u32| first.saturating_add(k.saturating_mul(every)))
-        .take_while(|&day| day < horizon_days(s))
+        .take_while(|&day| day < days)
         .collect()
 }
 

@@ -108,6 +108,15 @@ pub fn values_at(results: &[RunResult], kpi: &str, date: Date) -> Vec<f64> {
         .collect()
 }
 
+/// The finite differences `a[k] − b[k]` of paired replicates (the same seed on both sides).
+pub fn paired_differences(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x - y)
+        .filter(|d| d.is_finite())
+        .collect()
+}
+
 /// Mean and 5th/95th percentiles (nearest rank) of some values.
 pub fn spread(values: &[f64]) -> Option<Spread> {
     if values.is_empty() {
