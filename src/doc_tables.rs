@@ -26,6 +26,11 @@ pub const FUNDS: &str = "funds-baseline";
 pub const FUNDS_EFFECTS: &str = "funds-effects";
 /// The named levers' paired effects on their own KPIs and on growth (§6.1).
 pub const LEVER_PATHS: &str = "lever-paths";
+/// What the observed figures pin down: the shipped posterior's identification table (§17).
+pub const IDENTIFICATION: &str = "identification";
+
+/// The shipped posterior's identification table, as `calibrate --method abc` wrote it.
+pub const IDENTIFICATION_CSV: &str = "seeds/posterior-identification.csv";
 
 /// Replicates of each arm in the lever-path table: the first of the baseline's.
 const LEVER_PATH_REPLICATES: u32 = 6;
@@ -104,7 +109,37 @@ pub fn blocks(
         (FUNDS, funds_table(first)),
         (FUNDS_EFFECTS, funds_effects_table(first, &without, &hard)),
         (LEVER_PATHS, lever_paths_table(root, results)?),
+        (IDENTIFICATION, identification_table(root)?),
     ])
+}
+
+/// The identification table of MODEL.md §17 from the shipped `seeds/posterior-identification.csv`.
+pub fn identification_table(root: &Path) -> anyhow::Result<String> {
+    let path = root.join(IDENTIFICATION_CSV);
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let mut out = String::from(
+        "| parameter | prior | prior 90 % | posterior 90 % | posterior median | width ratio | identified |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for row in reader.deserialize::<std::collections::BTreeMap<String, String>>() {
+        let row = row.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let get = |k: &str| row.get(k).cloned().unwrap_or_default();
+        let num = |k: &str| get(k).parse::<f64>().map_or_else(|_| get(k), fmt_value);
+        out.push_str(&format!(
+            "| `{}` | {} | {} – {} | {} – {} | {} | {:.2} | {} |\n",
+            get("parameter"),
+            get("distribution").replace('_', "-"),
+            num("prior_p05"),
+            num("prior_p95"),
+            num("posterior_p05"),
+            num("posterior_p95"),
+            num("posterior_median"),
+            get("width_ratio").parse::<f64>().unwrap_or(f64::NAN),
+            get("identified"),
+        ));
+    }
+    Ok(out)
 }
 
 /// The named levers against the baseline, paired replicate by replicate (the same seeds):
@@ -117,18 +152,34 @@ pub fn lever_paths_table(root: &Path, baseline: &[RunResult]) -> anyhow::Result<
         .get(..n)
         .ok_or_else(|| anyhow::anyhow!("fewer than {n} baseline replicates"))?;
     let mut out = String::from(
-        "| scenario | KPI | date | baseline | effect (mean) | 90 % range of the pairs | sign clear |\n\
-         |---|---|---|---|---|---|---|\n",
+        "| scenario | KPI | date | baseline | effect (mean) | 90 % range of the pairs | sign clear | seeds only: effect (90 % range) |\n\
+         |---|---|---|---|---|---|---|---|\n",
     );
+    // The same pairs with every parameter at its point value (no posterior): the intervals
+    // the model printed before it carried its parameters' uncertainty.
+    let fixed = |s: &crate::scenario::Scenario| crate::scenario::Scenario {
+        ensemble: None,
+        ..s.clone()
+    };
+    let base_file = root.join("scenarios/chengdu-baseline.toml");
+    let base_loaded = crate::scenario::load(&base_file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let b = fixed(&base_loaded.scenario);
+    let baseline_fixed = run_replicates(&b, b.scenario.seed, LEVER_PATH_REPLICATES);
     for (name, path) in LEVER_PATH_SCENARIOS {
         let file = root.join(format!("scenarios/{name}.toml"));
         let loaded = crate::scenario::load(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = &loaded.scenario;
         let runs = run_replicates(s, s.scenario.seed, LEVER_PATH_REPLICATES);
+        let f = fixed(s);
+        let runs_fixed = run_replicates(&f, f.scenario.seed, LEVER_PATH_REPLICATES);
         for (kpi, d) in path.iter().chain(LEVER_PATH_GROWTH) {
             let date = Date::parse(d).map_err(|e| anyhow::anyhow!("{e}"))?;
             let base = values_at(baseline, kpi, date);
             let diffs = paired_differences(&values_at(&runs, kpi, date), &base);
+            let seeds_only = paired_differences(
+                &values_at(&runs_fixed, kpi, date),
+                &values_at(&baseline_fixed, kpi, date),
+            );
             let (Some(b), Some(e)) = (spread(&base), spread(&diffs)) else {
                 continue;
             };
@@ -137,8 +188,19 @@ pub fn lever_paths_table(root: &Path, baseline: &[RunResult]) -> anyhow::Result<
             } else {
                 "no"
             };
+            let seeds_only = spread(&seeds_only).map_or_else(
+                || "–".to_owned(),
+                |x| {
+                    format!(
+                        "{} ({} – {})",
+                        effect(kpi, x.mean),
+                        effect(kpi, x.p05),
+                        effect(kpi, x.p95)
+                    )
+                },
+            );
             out.push_str(&format!(
-                "| `{name}` | `{kpi}` | {d} | {} | {} | {} – {} | {clear} |\n",
+                "| `{name}` | `{kpi}` | {d} | {} | {} | {} – {} | {clear} | {seeds_only} |\n",
                 fmt(kpi, b.mean),
                 effect(kpi, e.mean),
                 effect(kpi, e.p05),

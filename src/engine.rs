@@ -65,6 +65,8 @@ impl Default for TimedSystems {
 pub struct RunResult {
     pub replicate: u32,
     pub seed: u64,
+    /// The posterior row the replicate ran with (`scenario.posterior`), if any.
+    pub posterior_row: Option<usize>,
     pub rows: Vec<MetricsRow>,
 }
 
@@ -615,20 +617,24 @@ pub fn horizon_days(s: &Scenario) -> u32 {
     (s.scenario.end.days_since(s.scenario.start) + 1).max(0) as u32
 }
 
-/// Runs `n` replicates in parallel; replicate k uses `replicate_seed(master, k)`. Results are
-/// in replicate order whatever order they finished in.
+/// The scenario replicate seed `seed` runs: `s` itself, or, when `s` names a posterior, `s`
+/// with the row that the seed draws, and that row.
+pub fn replicate_scenario(s: &Scenario, seed: u64) -> Result<(Scenario, Option<usize>), String> {
+    match &s.ensemble {
+        None => Ok((s.clone(), None)),
+        Some(p) => {
+            let row = p.row_for(seed);
+            Ok((p.scenario_for(s, row)?, Some(row)))
+        }
+    }
+}
+
+/// Runs `n` replicates in parallel; replicate k uses `replicate_seed(master, k)` (and, when
+/// the scenario names a posterior, the row that seed draws). Results are in replicate order
+/// whatever order they finished in.
 pub fn run_replicates(s: &Scenario, master_seed: u64, n: u32) -> Vec<RunResult> {
-    (0..n)
-        .into_par_iter()
-        .map(|k| {
-            let seed = replicate_seed(master_seed, k);
-            RunResult {
-                replicate: k,
-                seed,
-                rows: Simulation::new(s, seed).run(),
-            }
-        })
-        .collect()
+    run_replicates_with(s, master_seed, n, false)
+        .expect("unchecked runs fail only on a posterior row, which loading checked")
 }
 
 /// `run_replicates` with the conservation invariants checked after every day of every
@@ -639,16 +645,34 @@ pub fn run_replicates_checked(
     master_seed: u64,
     n: u32,
 ) -> Result<Vec<RunResult>, String> {
+    run_replicates_with(s, master_seed, n, true)
+}
+
+/// Runs `n` replicates, with the invariants checked or not; an error names the replicate
+/// whose posterior row or invariant check failed.
+pub fn run_replicates_with(
+    s: &Scenario,
+    master_seed: u64,
+    n: u32,
+    checked: bool,
+) -> Result<Vec<RunResult>, String> {
     (0..n)
         .into_par_iter()
         .map(|k| {
             let seed = replicate_seed(master_seed, k);
-            let rows = Simulation::new(s, seed)
-                .run_checked()
+            let (scenario, posterior_row) = replicate_scenario(s, seed)
                 .map_err(|e| format!("replicate {k} (seed {seed}): {e}"))?;
+            let sim = Simulation::new(&scenario, seed);
+            let rows = if checked {
+                sim.run_checked()
+                    .map_err(|e| format!("replicate {k} (seed {seed}): {e}"))?
+            } else {
+                sim.run()
+            };
             Ok(RunResult {
                 replicate: k,
                 seed,
+                posterior_row,
                 rows,
             })
         })

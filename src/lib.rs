@@ -27,6 +27,7 @@ pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod posterior;
 pub mod priors;
 /// The reference loop (benches/reference): the core firm update as a plain struct-of-arrays
 /// loop, the yardstick of `reformsim bench`.

@@ -64,6 +64,10 @@ pub enum Purpose {
     Projects = 38,
     /// Whether a resolved ticket left its problem unsolved, per ticket (day 0).
     Resolution = 39,
+    /// ABC prior draws, per draw index (`calibrate --method abc`).
+    Abc = 42,
+    /// Which posterior row a replicate runs, per replicate seed (`[scenario] posterior`).
+    Posterior = 43,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -62,10 +62,8 @@ impl Calibration {
             .collect()
     }
 
-    /// Runs the replicates at some parameter values (in their own units) and scores them.
-    /// Replicates run in parallel on the current rayon pool; the result does not depend on
-    /// the number of threads (each replicate is its own world, summed in replicate order).
-    pub fn evaluate(&self, values: &[f64]) -> Result<Evaluation, String> {
+    /// The base scenario with the parameters set to some values (in their own units).
+    pub fn scenario_at(&self, values: &[f64]) -> Result<crate::scenario::Scenario, String> {
         let set: Vec<_> = self
             .paths
             .iter()
@@ -73,7 +71,7 @@ impl Calibration {
             .zip(values)
             .map(|((path, p), x)| (path, number(*x, p.integer)))
             .collect();
-        let scenario = apply(&self.tree, &set).map_err(|m| {
+        apply(&self.tree, &set).map_err(|m| {
             let at: Vec<String> = self
                 .parameters
                 .iter()
@@ -81,14 +79,24 @@ impl Calibration {
                 .map(|(p, v)| format!("{} = {v}", p.key))
                 .collect();
             format!("the point ({}) {m}", at.join(", "))
-        })?;
+        })
+    }
+
+    /// Each figure's KPI on its date in one run of `scenario` with `seed`.
+    pub fn simulate(&self, scenario: &crate::scenario::Scenario, seed: u64) -> Vec<Option<f64>> {
+        let rows = Simulation::new(scenario, seed).run();
+        self.targets.iter().map(|t| value_on(&rows, t)).collect()
+    }
+
+    /// Runs the replicates at some parameter values (in their own units) and scores them.
+    /// Replicates run in parallel on the current rayon pool; the result does not depend on
+    /// the number of threads (each replicate is its own world, summed in replicate order).
+    pub fn evaluate(&self, values: &[f64]) -> Result<Evaluation, String> {
+        let scenario = self.scenario_at(values)?;
         let n = self.header.replicates;
         let runs: Vec<Vec<Option<f64>>> = (0..n)
             .into_par_iter()
-            .map(|k| {
-                let rows = Simulation::new(&scenario, replicate_seed(self.master_seed, k)).run();
-                self.targets.iter().map(|t| value_on(&rows, t)).collect()
-            })
+            .map(|k| self.simulate(&scenario, replicate_seed(self.master_seed, k)))
             .collect();
         let figures: Vec<FigureFit> = self
             .targets

@@ -76,6 +76,41 @@ impl Default for Optimiser {
     }
 }
 
+/// `[abc]`: approximate Bayesian computation by rejection (`calibrate --method abc`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbcSettings {
+    /// Prior draws, each simulated once with its own seed.
+    #[serde(default = "default_draws")]
+    pub draws: u64,
+    /// Share of the draws kept, nearest first (0.05 keeps the nearest 5 %).
+    #[serde(default = "default_accept")]
+    pub accept: f64,
+}
+
+fn default_draws() -> u64 {
+    1000
+}
+fn default_accept() -> f64 {
+    0.05
+}
+
+impl Default for AbcSettings {
+    fn default() -> AbcSettings {
+        AbcSettings {
+            draws: default_draws(),
+            accept: default_accept(),
+        }
+    }
+}
+
+impl AbcSettings {
+    /// How many draws are kept (at least 2, so that a posterior has a spread).
+    pub fn keep(&self) -> usize {
+        ((self.draws as f64 * self.accept).round() as usize).max(2)
+    }
+}
+
 /// `[[parameters]]`: one scenario key to fit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +125,10 @@ pub struct Parameter {
     /// Round to whole numbers (for integer keys such as capacities).
     #[serde(default)]
     pub integer: bool,
+    /// The prior over [min, max] that `--method abc` draws from (Nelder–Mead ignores it):
+    /// `uniform` (default) or `log_uniform`, as in seeds/priors.toml.
+    #[serde(default)]
+    pub distribution: Option<crate::priors::Distribution>,
 }
 
 /// `[[figures]]`: one observed figure of the seeds file to fit.
@@ -113,6 +152,8 @@ struct CalibrationFile {
     calibration: Header,
     #[serde(default)]
     optimiser: Optimiser,
+    #[serde(default)]
+    abc: AbcSettings,
     #[serde(default)]
     parameters: Vec<Parameter>,
     #[serde(default)]
@@ -139,6 +180,7 @@ pub struct Calibration {
     pub sha256: String,
     pub header: Header,
     pub optimiser: Optimiser,
+    pub abc: AbcSettings,
     pub parameters: Vec<Parameter>,
     pub paths: Vec<Vec<Segment>>,
     /// Each parameter's start, in its own units.
@@ -153,8 +195,12 @@ pub struct Calibration {
     pub master_seed: u64,
 }
 
-/// Most parameters one calibration may fit: Nelder–Mead needs far more evaluations beyond.
-pub const MAX_PARAMETERS: usize = 12;
+/// Most parameters one calibration may fit: ABC draws all of them at once (a parameter the
+/// figures do not pin down only keeps its prior); Nelder–Mead stops at
+/// `MAX_NELDER_MEAD_PARAMETERS`.
+pub const MAX_PARAMETERS: usize = 32;
+/// Most parameters Nelder–Mead fits: it needs far more evaluations beyond.
+pub const MAX_NELDER_MEAD_PARAMETERS: usize = 12;
 
 /// Reads and checks a calibration file, its base scenario and the figures it names.
 pub fn load(path: &Path) -> Result<Calibration, InputErrors> {
@@ -191,6 +237,19 @@ pub fn load(path: &Path) -> Result<Calibration, InputErrors> {
                 "must be a share of each range in (0, 1], got {}",
                 o.initial_step
             ),
+        ));
+    }
+    let a = &file.abc;
+    if a.draws < 2 || a.draws > 1_000_000 {
+        problems.push(Problem::new(
+            "abc.draws",
+            format!("must be between 2 and 1000000, got {}", a.draws),
+        ));
+    }
+    if !(a.accept.is_finite() && a.accept > 0.0 && a.accept < 1.0) {
+        problems.push(Problem::new(
+            "abc.accept",
+            format!("must be a share of the draws in (0, 1), got {}", a.accept),
         ));
     }
     if file.parameters.is_empty() {
@@ -287,6 +346,7 @@ pub fn load(path: &Path) -> Result<Calibration, InputErrors> {
         master_seed: h.seed.unwrap_or(base.scenario.scenario.seed),
         header: file.calibration,
         optimiser: file.optimiser,
+        abc: file.abc,
         parameters: file.parameters,
         paths,
         start,
@@ -454,6 +514,12 @@ fn check_parameter(p: &Parameter, tree: &Value) -> Result<(Vec<Segment>, f64), F
             )]
         })?,
     };
+    if p.distribution == Some(crate::priors::Distribution::LogUniform) && p.min <= 0.0 {
+        return Err(vec![(
+            "min",
+            format!("a log-uniform prior needs min > 0, got {}", p.min),
+        )]);
+    }
     if !(p.min.is_finite() && p.max.is_finite()) || p.min >= p.max {
         return Err(vec![(
             "min",

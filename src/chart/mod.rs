@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::output::write_atomic;
 
+pub use bars::{Bar, BarAxis, Bars};
 pub use folder::{comparison_charts, run_charts, sweep_charts};
 pub use indices::{INDEX_KPIS, sensitivity_charts};
 pub use style::kpi_colour;

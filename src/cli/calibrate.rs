@@ -35,6 +35,20 @@ pub struct CalibrateArgs {
     /// Draw no chart of the objective's trace.
     #[arg(long)]
     pub no_charts: bool,
+    /// `nelder-mead`: the one best point (replicate means against the figures), written as
+    /// calibrated.toml. `abc`: a posterior by approximate Bayesian computation (rejection,
+    /// the file's `[abc]` draws and accept share, each `[[parameters]]` range and
+    /// distribution as the prior), written as posterior.csv for `[scenario] posterior`,
+    /// with identification.csv saying what the figures pin down.
+    #[arg(long, value_enum, default_value_t = Method::NelderMead)]
+    pub method: Method,
+}
+
+/// How `calibrate` fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    NelderMead,
+    Abc,
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
@@ -45,6 +59,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             .join(&c.header.name)
     });
     let folder = StagedFolder::begin(&out, args.force, "calibration")?;
+    if args.method == Method::Abc {
+        return calibrate_abc(&args, &c, &out, folder);
+    }
     let jobs = super::sweep::worker_jobs(
         args.jobs.map(|j| j as usize),
         u64::from(c.header.replicates),
@@ -171,4 +188,185 @@ fn print_report(c: &Calibration, o: &Outcome, seconds: f64) {
         ]);
     }
     println!("{}", table(&fit));
+}
+
+/// `--method abc`: the prior draws, the kept ones, and the files of `abc_files`.
+fn calibrate_abc(
+    args: &CalibrateArgs,
+    c: &Calibration,
+    out: &std::path::Path,
+    folder: StagedFolder,
+) -> Result<(), CliError> {
+    let jobs = super::sweep::worker_jobs(args.jobs.map(|j| j as usize), c.abc.draws, args.quiet);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start the worker threads")?;
+    let runs_end = c
+        .targets
+        .iter()
+        .map(|t| t.date)
+        .max()
+        .map_or_else(String::new, |d| d.to_string());
+    if !args.quiet {
+        println!(
+            "{}: ABC over {} parameter(s), {} prior draws (one run each, to {runs_end}), keeping the nearest {} against {} figure(s)",
+            c.header.name,
+            c.parameters.len(),
+            c.abc.draws,
+            c.abc.keep(),
+            c.targets.len(),
+        );
+    }
+    let started = Instant::now();
+    let progress = std::sync::Mutex::new(crate::sweep::Progress::new(
+        args.quiet,
+        c.abc.draws,
+        0,
+        &c.header.name,
+    ));
+    let tick = |done: u64| {
+        if let Ok(mut p) = progress.lock() {
+            p.tick(done);
+        }
+    };
+    let outcome = pool.install(|| calibrate::calibrate_abc(c, &tick))?;
+    if let Ok(p) = progress.lock() {
+        p.finish();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let dir = folder.path();
+    write_atomic(
+        &dir.join("posterior.csv"),
+        &calibrate::posterior_csv(c, &outcome)?,
+    )?;
+    write_atomic(
+        &dir.join("identification.csv"),
+        &calibrate::identification_csv(c, &outcome)?,
+    )?;
+    write_atomic(
+        &dir.join("predictive.csv"),
+        &calibrate::predictive_csv(c, &outcome)?,
+    )?;
+    write_atomic(&dir.join("draws.csv"), &calibrate::draws_csv(c, &outcome)?)?;
+    write_atomic(
+        &dir.join("calibration.json"),
+        &calibrate::abc_json(c, &outcome)?,
+    )?;
+    if !args.no_charts {
+        crate::chart::write_charts(
+            dir,
+            &[prior_posterior_chart(c, &outcome)],
+            crate::chart::Format::Both,
+        )?;
+    }
+    folder.commit()?;
+    if !args.quiet {
+        println!(
+            "{} draws in {seconds:.1} s; kept {} within {} tolerance units",
+            c.abc.draws,
+            outcome.posterior.kept.len(),
+            fmt_value(outcome.posterior.epsilon)
+        );
+        let mut t = vec![vec![
+            "parameter".to_owned(),
+            "prior 90 %".to_owned(),
+            "posterior 90 %".to_owned(),
+            "width ratio".to_owned(),
+            "identified".to_owned(),
+        ]];
+        for r in calibrate::identification_rows(c, &outcome) {
+            t.push(vec![
+                r.parameter,
+                format!("{} – {}", fmt_value(r.prior_p05), fmt_value(r.prior_p95)),
+                format!(
+                    "{} – {}",
+                    fmt_value(r.posterior_p05),
+                    fmt_value(r.posterior_p95)
+                ),
+                format!("{:.2}", r.width_ratio),
+                r.identified.to_owned(),
+            ]);
+        }
+        println!("{}", table(&t));
+        let mut p = vec![vec![
+            "figure".to_owned(),
+            "kpi".to_owned(),
+            "observed".to_owned(),
+            "posterior 90 %".to_owned(),
+            "inside".to_owned(),
+        ]];
+        for r in calibrate::predictive_rows(c, &outcome) {
+            p.push(vec![
+                r.figure,
+                format!("{}@{}", r.kpi, r.date),
+                fmt_value(r.observed),
+                format!(
+                    "{} – {}",
+                    fmt_value(r.posterior_p05),
+                    fmt_value(r.posterior_p95)
+                ),
+                if r.observed_inside { "yes" } else { "no" }.to_owned(),
+            ]);
+        }
+        println!("{}", table(&p));
+        println!(
+            "wrote {}/{{posterior.csv,identification.csv,predictive.csv,draws.csv,calibration.json{}}}",
+            out.display(),
+            if args.no_charts {
+                ""
+            } else {
+                ",charts/prior_posterior.{png,svg}"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// Per parameter, where the prior's and the posterior's medians and 90 % ranges lie, as a
+/// share (%) of the prior's range from its low end.
+fn prior_posterior_chart(c: &Calibration, o: &calibrate::AbcOutcome) -> crate::chart::Chart {
+    use crate::chart::{Bar, BarAxis, Bars, Chart, Kind};
+    let groups = calibrate::identification_rows(c, o)
+        .into_iter()
+        .map(|r| {
+            let at = |x: f64| 100.0 * (x - r.prior_low) / (r.prior_high - r.prior_low);
+            let prior_median = at(o
+                .priors
+                .iter()
+                .zip(&c.parameters)
+                .find(|(_, p)| p.key == r.parameter)
+                .map_or(f64::NAN, |(q, _)| q.quantile(0.5)));
+            (
+                r.parameter.clone(),
+                vec![
+                    Some(Bar {
+                        mean: prior_median,
+                        p05: at(r.prior_p05),
+                        p95: at(r.prior_p95),
+                    }),
+                    Some(Bar {
+                        mean: at(r.posterior_median),
+                        p05: at(r.posterior_p05),
+                        p95: at(r.posterior_p95),
+                    }),
+                ],
+            )
+        })
+        .collect();
+    Chart {
+        name: "prior_posterior".into(),
+        title: format!(
+            "Calibration {}: prior and posterior median and 90 % range",
+            c.header.name
+        ),
+        kind: Kind::Bars(Bars {
+            scenarios: vec!["prior".into(), "posterior".into()],
+            first_colour: 0,
+            groups,
+            axis: BarAxis::Difference {
+                unit: "% of the prior's range".into(),
+            },
+        }),
+    }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{CliError, DEFAULT_SCENARIO};
 use crate::date::Date;
-use crate::engine::{RunResult, run_replicates, run_replicates_checked};
+use crate::engine::{RunResult, run_replicates_with};
 use crate::metrics::KPIS;
 use crate::output::{StagedFolder, metrics_csv, targets_csv, write_atomic};
 use crate::report::{self, CalibrationRow, Spread, TargetRow};
@@ -62,6 +62,12 @@ struct Summary<'a> {
     seed: u64,
     replicates: u32,
     replicate_seeds: Vec<u64>,
+    /// The posterior the replicates drew their parameters from (`scenario.posterior`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posterior: Option<crate::posterior::PosteriorRecord>,
+    /// Per replicate, the posterior row it ran with and that row's values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    replicate_parameters: Vec<crate::posterior::ReplicateParameters>,
     version: &'static str,
     start: Date,
     end: Date,
@@ -123,12 +129,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let folder = StagedFolder::begin(&out, args.force, "run")?;
 
     let started = Instant::now();
-    let results = if args.check_invariants {
-        run_replicates_checked(&loaded.scenario, seed, args.replicates)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-    } else {
-        run_replicates(&loaded.scenario, seed, args.replicates)
-    };
+    let results = run_replicates_with(
+        &loaded.scenario,
+        seed,
+        args.replicates,
+        args.check_invariants,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let wall_seconds = started.elapsed().as_secs_f64();
 
     let (calibration, targets) = match &loaded.seeds {
@@ -147,6 +154,22 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         seed,
         replicates: args.replicates,
         replicate_seeds: results.iter().map(|r| r.seed).collect(),
+        posterior: s.ensemble.as_ref().map(|p| p.record()),
+        replicate_parameters: match &s.ensemble {
+            None => Vec::new(),
+            Some(p) => results
+                .iter()
+                .filter_map(|r| {
+                    r.posterior_row
+                        .map(|row| crate::posterior::ReplicateParameters {
+                            replicate: r.replicate,
+                            seed: r.seed,
+                            row,
+                            values: p.values_of(row),
+                        })
+                })
+                .collect(),
+        },
         version: env!("CARGO_PKG_VERSION"),
         start: s.scenario.start,
         end: s.scenario.end,

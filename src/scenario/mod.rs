@@ -63,6 +63,22 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
             }
         }
     };
+    let mut scenario = scenario;
+    if let Some(rel) = scenario.scenario.posterior.clone() {
+        let posterior_path = path.parent().unwrap_or(Path::new(".")).join(&rel);
+        if let Some(why) = crate::input::not_a_file(&posterior_path) {
+            return Err(source.place(vec![crate::input::Problem::new(
+                "scenario.posterior",
+                format!(
+                    "the posterior file {} {why} (paths are relative to the scenario file's folder)",
+                    posterior_path.display()
+                ),
+            )]));
+        }
+        let posterior = crate::posterior::load(&posterior_path, &scenario, &source.text)
+            .map_err(|inner| referenced(&source, "scenario.posterior", &posterior_path, inner))?;
+        scenario.ensemble = Some(std::sync::Arc::new(posterior));
+    }
     Ok(LoadedScenario {
         sha256: hex_sha256(source.text.as_bytes()),
         scenario,

@@ -58,6 +58,10 @@ pub struct Scenario {
     /// Lever changes from a date on, applied in date order (see `timeline.rs`).
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
+    /// The posterior file `scenario.posterior` names, loaded: each replicate runs one of its
+    /// parameter sets (`crate::posterior`). Not part of the file's shape.
+    #[serde(skip)]
+    pub ensemble: Option<std::sync::Arc<crate::posterior::Posterior>>,
 }
 
 /// `[[timeline]]`: from `date` on, the levers named in `set` take new values.
@@ -95,6 +99,13 @@ pub struct Meta {
     /// Master seed; every random stream derives from it and stable ids.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// A posterior file (CSV: `weight`, then one column per parameter key path), relative
+    /// to the scenario file's folder, as `reformsim calibrate --method abc` writes it. Each
+    /// replicate then runs one of its parameter sets, drawn by weight from the replicate's
+    /// seed, so results carry the parameters' uncertainty as well as the seeds'. Keys this
+    /// file sets itself keep the file's values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<String>,
 }
 
 /// Values per 四直 (four-direct) service tier (FACTS A8).

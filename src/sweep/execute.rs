@@ -451,6 +451,11 @@ fn one_run(
         format!("design point {point} ({}) {m}", at.join(", "))
     })?;
     let seed = replicate_seed(sweep.master_seed, k);
+    // The base scenario's posterior, if it names one, less the keys the sweep sets.
+    let mut scenario = scenario;
+    scenario.ensemble = sweep.ensemble.clone();
+    let (scenario, _) = crate::engine::replicate_scenario(&scenario, seed)
+        .map_err(|m| format!("design point {point}, replicate {k}: {m}"))?;
     let rows = Simulation::new(&scenario, seed).run();
     Ok(csv_line(&columns.run_fields(
         (run, point, k, seed),
@@ -460,7 +465,7 @@ fn one_run(
 }
 
 /// A progress bar on a terminal; a log line every 10 seconds otherwise; nothing when quiet.
-struct Progress {
+pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
     log: bool,
     started: Instant,
@@ -471,7 +476,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(quiet: bool, total: u64, done_before: u64, name: &str) -> Progress {
+    pub fn new(quiet: bool, total: u64, done_before: u64, name: &str) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let bar = (!quiet && terminal).then(|| {
             let bar = indicatif::ProgressBar::new(total);
@@ -497,7 +502,7 @@ impl Progress {
         }
     }
 
-    fn tick(&mut self, done: u64) {
+    pub fn tick(&mut self, done: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(done);
         } else if self.log && self.last_log.elapsed() >= Duration::from_secs(10) {
@@ -521,7 +526,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -12,7 +12,7 @@ mod spec;
 mod table;
 
 pub use design::{Designer, permute};
-pub use execute::{Options, Outcome, execute};
+pub use execute::{Options, Outcome, Progress, execute};
 pub use manifest::{Manifest, Shard};
 pub use merge::merge;
 pub use sobol::Sobol;

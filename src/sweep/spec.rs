@@ -102,6 +102,8 @@ pub struct Sweep {
     /// The base scenario as a JSON tree, where parameters are set.
     pub tree: Value,
     pub master_seed: u64,
+    /// The base scenario's posterior without the swept keys (the sweep sets those).
+    pub ensemble: Option<std::sync::Arc<crate::posterior::Posterior>>,
 }
 
 /// Most design points a sweep may have (a guard against typos such as `samples = 1e12`).
@@ -192,7 +194,12 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
             ));
         }
     }
+    let ensemble = base.scenario.ensemble.as_ref().map(|p| {
+        let keys: Vec<&str> = file.parameters.iter().map(|q| q.key.as_str()).collect();
+        std::sync::Arc::new(p.leaving(&keys))
+    });
     let sweep = Sweep {
+        ensemble,
         path: path.to_owned(),
         sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
         master_seed: h.seed.unwrap_or(base.scenario.scenario.seed),

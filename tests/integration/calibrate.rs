@@ -26,14 +26,14 @@ const FIGURES: [(&str, &str); 3] = [
 ];
 const DATE: &str = "2024-11-13";
 /// The "true" parameters the observed figures are generated at.
-const TRUE_ARRIVALS: f64 = 0.755;
+pub(crate) const TRUE_ARRIVALS: f64 = 0.755;
 const TRUE_COVERAGE: f64 = 0.74;
 const TRUE_REVISITS: f64 = 0.385;
 
 /// A small city with a seeds file of figures the model produced at the true parameters
 /// (seed 7, the small city's, which is replicate 0's), and a calibration file that starts
 /// 20–30 % away from them. Returns the calibration file.
-fn recovery_setup(dir: &Path) -> PathBuf {
+pub(crate) fn recovery_setup(dir: &Path) -> PathBuf {
     let mut s = common::small_city().scenario;
     s.problems.arrivals_per_firm_year = TRUE_ARRIVALS;
     s.levers.campaign.coverage.other = TRUE_COVERAGE;

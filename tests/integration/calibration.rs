@@ -22,13 +22,24 @@ fn baseline_runs() -> &'static (LoadedScenario, Vec<RunResult>) {
     })
 }
 
-fn check(replicates: usize) {
-    let (loaded, all) = baseline_runs();
+/// The baseline at its point values (no posterior: every parameter at its prior's value)
+/// on the default seed.
+fn point_run() -> &'static Vec<RunResult> {
+    static RUN: OnceLock<Vec<RunResult>> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let mut s = common::baseline().scenario;
+        s.ensemble = None;
+        run_replicates(&s, s.scenario.seed, 1)
+    })
+}
+
+fn check(results: &[RunResult]) {
+    let (loaded, _) = baseline_runs();
+    let replicates = results.len();
     let seeds = loaded
         .seeds
         .as_ref()
         .expect("the baseline names its seeds file");
-    let results = &all[..replicates];
     let rows = calibration(seeds, results);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     for id in [
@@ -58,14 +69,27 @@ fn check(replicates: usize) {
     );
 }
 
+/// The point model (each parameter at its value in seeds/priors.toml) on the default seed.
+/// A single replicate of the shipped ensemble is one posterior draw, whose rows may miss a
+/// tolerance the ensemble's mean meets (docs/MODEL.md §17), so it is not checked alone.
 #[test]
-fn default_seed_reproduces_the_observed_figures() {
-    check(1);
+fn the_point_model_on_the_default_seed_reproduces_the_observed_figures() {
+    check(point_run());
 }
 
+/// The shipped ensemble: 10 replicates, each its own posterior draw and seed.
 #[test]
-fn mean_of_ten_seeds_reproduces_the_observed_figures() {
-    check(10);
+fn mean_of_ten_posterior_replicates_reproduces_the_observed_figures() {
+    let (_, all) = baseline_runs();
+    assert!(
+        all.iter()
+            .filter_map(|r| r.posterior_row)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            >= 3,
+        "the 10 replicates draw at least 3 parameter sets"
+    );
+    check(&all[..10]);
 }
 
 /// docs/MODEL.md shows the tables fresh runs give (§5 calibration, §6.1 lever paths, §10
@@ -75,7 +99,7 @@ fn the_computed_tables_in_model_md_are_what_fresh_runs_give() {
     let (loaded, results) = baseline_runs();
     let doc = std::fs::read_to_string(common::root().join("docs/MODEL.md")).unwrap();
     let fresh = blocks(&common::root(), loaded, results).unwrap();
-    assert_eq!(fresh.len(), 5);
+    assert_eq!(fresh.len(), 6);
     for (name, fresh) in fresh {
         let shown = block(&doc, name).unwrap_or_else(|| panic!("MODEL.md has no `{name}` block"));
         assert!(

@@ -28,17 +28,19 @@ fn shipped() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Rewrites `key = "../x.toml"` paths relative to `dir` into absolute ones.
+/// Rewrites `key = "../x.toml"` (and posterior `.csv`) paths relative to `dir` into
+/// absolute ones.
 fn absolutise(text: &str, dir: &Path) -> String {
     text.lines()
         .map(|line| {
             let t = line.trim_start();
-            for key in ["seeds", "scenario"] {
+            for key in ["seeds", "scenario", "posterior"] {
                 if let Some(rest) = t.strip_prefix(key)
                     && let Some(value) = rest.trim_start().strip_prefix('=')
                 {
-                    let v = value.trim().trim_matches('"');
-                    if v.ends_with(".toml") && !v.starts_with('/') {
+                    // The quoted path, without a comment after it.
+                    let v = value.trim().split('"').nth(1).unwrap_or_default();
+                    if (v.ends_with(".toml") || v.ends_with(".csv")) && !v.starts_with('/') {
                         return format!("{key} = {:?}", dir.join(v).display().to_string());
                     }
                 }

@@ -449,6 +449,7 @@ fn a_run_is_identical_with_one_or_two_threads_of_parallel_stepping() {
             metrics_csv(&[RunResult {
                 replicate: 0,
                 seed,
+                posterior_row: None,
                 rows,
             }])
             .unwrap()
