@@ -55,6 +55,14 @@ pub struct Row {
     pub diff_mean: Option<f64>,
     pub diff_p05: Option<f64>,
     pub diff_p95: Option<f64>,
+    /// The variance of the paired differences that the parameter sets cause and the one
+    /// the seeds cause (one-way analysis of variance over the sets of `--seeds-per-set`
+    /// replicates sharing a parameter set); absent unless both runs drew from a posterior
+    /// in sets of the same size ≥ 2, with at least 2 whole sets paired.
+    #[serde(default)]
+    pub variance_parameters: Option<f64>,
+    #[serde(default)]
+    pub variance_seeds: Option<f64>,
     /// Whether the 90 % interval of the difference excludes zero; absent when fewer than
     /// [`MIN_PAIRED_FOR_TEST`] replicates are paired (not testable).
     pub diff_excludes_zero: Option<bool>,
@@ -300,6 +308,28 @@ pub fn compare(
              has no effect rows"
         ));
     }
+    // Replicates per parameter set, when every run drew from a posterior in sets of one
+    // size ≥ 2: then each effect's variance is split into its parameter and seed parts.
+    let set_sizes: Vec<Option<u64>> = runs
+        .iter()
+        .map(|r| {
+            r.summary["posterior"]
+                .is_object()
+                .then(|| r.summary["seeds_per_set"].as_u64())
+                .flatten()
+        })
+        .collect();
+    let sets = match set_sizes.first() {
+        Some(Some(m)) if *m >= 2 && set_sizes.iter().all(|s| *s == Some(*m)) => Some(*m as usize),
+        _ => None,
+    };
+    if sets.is_none() && set_sizes.iter().any(|s| s.is_some_and(|m| m >= 2)) {
+        notes.push(
+            "the runs drew their parameter sets in sets of different sizes (--seeds-per-set), \
+             so no effect's variance is split into parameter and seed parts"
+                .to_owned(),
+        );
+    }
     let mut rows = Vec::new();
     let mut all = figures(reference);
     all.extend(effect_figures(
@@ -324,6 +354,10 @@ pub fn compare(
                 None
             } else {
                 spread(&paired_diff(&values, &ref_values))
+            };
+            let split = match (i, sets) {
+                (0, _) | (_, None) => None,
+                (_, Some(m)) => variance_split(&values[..n.min(values.len())], &ref_values, m),
             };
             let cost = if i == 0 {
                 None
@@ -351,6 +385,8 @@ pub fn compare(
                 diff_mean: diff.map(|d| d.mean),
                 diff_p05: diff.map(|d| d.p05),
                 diff_p95: diff.map(|d| d.p95),
+                variance_parameters: split.map(|v| v.0),
+                variance_seeds: split.map(|v| v.1),
                 diff_excludes_zero: diff
                     .filter(|_| n >= MIN_PAIRED_FOR_TEST)
                     .map(|d| d.p05 > 0.0 || d.p95 < 0.0),
@@ -371,6 +407,37 @@ pub fn compare(
         rows,
         notes,
     })
+}
+
+/// The parameter and seed parts of the variance of paired differences `a[k] − b[k]`, whose
+/// replicates come in sets of `m` sharing a parameter set (one-way random-effects analysis
+/// of variance): the seed part is the mean square within sets, the parameter part is
+/// (mean square between sets − within) / m, floored at 0. Only whole sets with every
+/// difference finite count; None with fewer than 2 of them.
+pub fn variance_split(a: &[f64], b: &[f64], m: usize) -> Option<(f64, f64)> {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let sets: Vec<&[f64]> = d
+        .chunks_exact(m)
+        .filter(|c| c.iter().all(|v| v.is_finite()))
+        .collect();
+    let g = sets.len();
+    if g < 2 || m < 2 {
+        return None;
+    }
+    let means: Vec<f64> = sets
+        .iter()
+        .map(|c| c.iter().sum::<f64>() / m as f64)
+        .collect();
+    let grand = means.iter().sum::<f64>() / g as f64;
+    let within = sets
+        .iter()
+        .zip(&means)
+        .map(|(c, mu)| c.iter().map(|v| (v - mu).powi(2)).sum::<f64>())
+        .sum::<f64>()
+        / (g * (m - 1)) as f64;
+    let between =
+        m as f64 * means.iter().map(|mu| (mu - grand).powi(2)).sum::<f64>() / (g - 1) as f64;
+    Some((((between - within) / m as f64).max(0.0), within))
 }
 
 /// The outlay difference per unit of KPI difference, a price the planner may quote, so it is
@@ -471,6 +538,8 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
         "diff_p05",
         "diff_p95",
         "diff_excludes_zero",
+        "variance_parameters",
+        "variance_seeds",
         "p_met",
         "fiscal_cost_diff_yuan",
         "yuan_per_unit",
@@ -494,6 +563,8 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
             num(r.diff_p95),
             r.diff_excludes_zero
                 .map_or_else(String::new, |b| b.to_string()),
+            num(r.variance_parameters),
+            num(r.variance_seeds),
             num(r.p_met),
             num(r.fiscal_cost_diff_yuan),
             num(r.yuan_per_unit),
@@ -511,6 +582,27 @@ mod tests {
 
     fn interval(mean: f64, p05: f64, p95: f64) -> Option<Spread> {
         Some(Spread { mean, p05, p95 })
+    }
+
+    /// Sets of 2 sharing a parameter set: the differences within a set differ by the seed
+    /// only, those between sets by the parameters too.
+    #[test]
+    fn the_variance_splits_into_parameter_and_seed_parts() {
+        // Set effects 0, 10, 20 (parameter variance 100); within ±1 (seed variance 2).
+        let a = [1.0, -1.0, 11.0, 9.0, 21.0, 19.0];
+        let b = [0.0; 6];
+        let (parameters, seeds) = variance_split(&a, &b, 2).unwrap();
+        assert!((seeds - 2.0).abs() < 1e-12, "{seeds}");
+        assert!((parameters - (100.0 - 1.0)).abs() < 1e-9, "{parameters}");
+        // No spread between sets: all of it is the seeds'.
+        let (p, s) = variance_split(&[1.0, -1.0, 1.0, -1.0], &[0.0; 4], 2).unwrap();
+        assert_eq!((p, s), (0.0, 2.0));
+        assert_eq!(
+            variance_split(&a[..2], &b, 2),
+            None,
+            "one set is not enough"
+        );
+        assert_eq!(variance_split(&a, &b, 1), None);
     }
 
     #[test]

@@ -633,7 +633,7 @@ pub fn replicate_scenario(s: &Scenario, seed: u64) -> Result<(Scenario, Option<u
 /// the scenario names a posterior, the row that seed draws). Results are in replicate order
 /// whatever order they finished in.
 pub fn run_replicates(s: &Scenario, master_seed: u64, n: u32) -> Vec<RunResult> {
-    run_replicates_with(s, master_seed, n, false)
+    run_replicates_with(s, master_seed, n, false, 1)
         .expect("unchecked runs fail only on a posterior row, which loading checked")
 }
 
@@ -645,22 +645,28 @@ pub fn run_replicates_checked(
     master_seed: u64,
     n: u32,
 ) -> Result<Vec<RunResult>, String> {
-    run_replicates_with(s, master_seed, n, true)
+    run_replicates_with(s, master_seed, n, true, 1)
 }
 
 /// Runs `n` replicates, with the invariants checked or not; an error names the replicate
-/// whose posterior row or invariant check failed.
+/// whose posterior row or invariant check failed. With a posterior, replicates come in sets
+/// of `seeds_per_set` (≥ 1) that share one parameter set, the one the set's first seed
+/// draws, so that an effect's spread can be split into its parameter and seed parts
+/// (`compare`).
 pub fn run_replicates_with(
     s: &Scenario,
     master_seed: u64,
     n: u32,
     checked: bool,
+    seeds_per_set: u32,
 ) -> Result<Vec<RunResult>, String> {
+    let per_set = seeds_per_set.max(1);
     (0..n)
         .into_par_iter()
         .map(|k| {
             let seed = replicate_seed(master_seed, k);
-            let (scenario, posterior_row) = replicate_scenario(s, seed)
+            let set_seed = replicate_seed(master_seed, k - k % per_set);
+            let (scenario, posterior_row) = replicate_scenario(s, set_seed)
                 .map_err(|e| format!("replicate {k} (seed {seed}): {e}"))?;
             let sim = Simulation::new(&scenario, seed);
             let rows = if checked {

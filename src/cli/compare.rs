@@ -104,8 +104,18 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                         if excludes { "" } else { "  (includes 0)" }
                     ),
                 };
+                // Where the spread comes from, when the runs were nested (--seeds-per-set).
+                let split = match (r.variance_parameters, r.variance_seeds) {
+                    (Some(p), Some(s)) if p + s > 0.0 => {
+                        format!(
+                            "  [{:.0} % of the variance from parameters]",
+                            100.0 * p / (p + s)
+                        )
+                    }
+                    _ => String::new(),
+                };
                 println!(
-                    "  {:5} {:26} {} {:22} {:>14} {interval}",
+                    "  {:5} {:26} {} {:22} {:>14} {interval}{split}",
                     r.figure,
                     r.kpi,
                     r.date,

@@ -50,6 +50,12 @@ pub struct RunArgs {
     /// Write no charts and no report.html.
     #[arg(long)]
     no_charts: bool,
+    /// With a posterior (`scenario.posterior`): run the replicates in sets of this many
+    /// seeds that share one parameter set, so that `compare` can split each effect's
+    /// spread into the part the parameters cause and the part the seeds cause. 1 (the
+    /// default) gives every replicate its own parameter set.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    seeds_per_set: u32,
 }
 
 /// `summary.json`.
@@ -68,6 +74,9 @@ struct Summary<'a> {
     /// Per replicate, the posterior row it ran with and that row's values.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     replicate_parameters: Vec<crate::posterior::ReplicateParameters>,
+    /// Replicates per parameter set (`--seeds-per-set`), with a posterior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seeds_per_set: Option<u32>,
     version: &'static str,
     start: Date,
     end: Date,
@@ -134,6 +143,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         seed,
         args.replicates,
         args.check_invariants,
+        args.seeds_per_set,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -155,6 +165,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         replicates: args.replicates,
         replicate_seeds: results.iter().map(|r| r.seed).collect(),
         posterior: s.ensemble.as_ref().map(|p| p.record()),
+        seeds_per_set: s.ensemble.as_ref().map(|_| args.seeds_per_set),
         replicate_parameters: match &s.ensemble {
             None => Vec::new(),
             Some(p) => results

@@ -337,3 +337,71 @@ fn the_shipped_abc_priors_are_the_priors_file() {
         assert!(!["A5b", "A12h", "A13h", "E1", "E2", "E3", "E4", "E5"].contains(&t.id.as_str()));
     }
 }
+
+/// `--seeds-per-set 2`: pairs of replicates share a parameter set, and `compare` splits each
+/// effect's variance into its parameter and seed parts; without it, it does not.
+#[test]
+fn nested_replicates_let_compare_split_an_effects_variance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posterior = write_posterior(tmp.path());
+    let base = city_with_posterior(tmp.path(), "nest-base", &posterior, "");
+    let text = std::fs::read_to_string(&base)
+        .unwrap()
+        .replacen(common::NO_CAMPAIGN.0, common::NO_CAMPAIGN.1, 1)
+        .replace("name = \"nest-base\"", "name = \"nest-off\"");
+    let off = tmp.path().join("nest-off.toml");
+    std::fs::write(&off, text).unwrap();
+    let run = |file: &Path, out: &str, nested: bool| {
+        let mut c = reformsim();
+        c.args(["run"])
+            .arg(file)
+            .args(["--replicates", "6", "--no-charts", "-q", "--out"])
+            .arg(tmp.path().join(out));
+        if nested {
+            c.args(["--seeds-per-set", "2"]);
+        }
+        c.assert().success();
+        tmp.path().join(out)
+    };
+    let (b, o) = (run(&base, "b", true), run(&off, "o", true));
+    let summary: serde_json::Value = serde_json::from_slice(&read(&b, "summary.json")).unwrap();
+    assert_eq!(summary["seeds_per_set"], 2);
+    let rows: Vec<u64> = summary["replicate_parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["row"].as_u64().unwrap())
+        .collect();
+    assert!(
+        rows.chunks(2).all(|c| c[0] == c[1]),
+        "sets share a row: {rows:?}"
+    );
+    let cmp = tmp.path().join("cmp");
+    reformsim()
+        .arg("compare")
+        .args([&b, &o])
+        .args(["--format", "svg", "-q", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let c: serde_json::Value = serde_json::from_slice(&read(&cmp, "comparison.json")).unwrap();
+    let row = common::effect_row(&c, "open_problems", "nest-off", "2024-12-31");
+    let (p, s) = (
+        row["variance_parameters"].as_f64().unwrap(),
+        row["variance_seeds"].as_f64().unwrap(),
+    );
+    assert!(p >= 0.0 && s > 0.0, "{row}");
+    // Without nesting there is nothing to split.
+    let (b1, o1) = (run(&base, "b1", false), run(&off, "o1", false));
+    let cmp1 = tmp.path().join("cmp1");
+    reformsim()
+        .arg("compare")
+        .args([&b1, &o1])
+        .args(["--format", "svg", "-q", "--out"])
+        .arg(&cmp1)
+        .assert()
+        .success();
+    let c1: serde_json::Value = serde_json::from_slice(&read(&cmp1, "comparison.json")).unwrap();
+    let row = common::effect_row(&c1, "open_problems", "nest-off", "2024-12-31");
+    assert!(row["variance_parameters"].is_null(), "{row}");
+}
