@@ -152,6 +152,32 @@ fn mul_fixed(a: u128, b: u128, shift: u32) -> u128 {
     (high << (128 - shift)) | (low >> shift)
 }
 
+/// Solves the linear system held as an augmented matrix `[A | b]` (k rows of k + 1) by
+/// Gauss–Jordan elimination with partial pivoting. None when a pivot falls below
+/// `min_pivot` in magnitude (singular, or too near it) or a solution is not finite. Shared
+/// by the least-squares fits of the tornado charts and of ABC's regression adjustment.
+pub fn solve_augmented(mut a: Vec<Vec<f64>>, min_pivot: f64) -> Option<Vec<f64>> {
+    let k = a.len();
+    for col in 0..k {
+        let pivot = (col..k).max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))?;
+        if a[pivot][col].abs() < min_pivot {
+            return None;
+        }
+        a.swap(col, pivot);
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    let x: Vec<f64> = (0..k).map(|r| a[r][k] / a[r][r]).collect();
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

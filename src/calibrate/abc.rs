@@ -211,8 +211,8 @@ pub fn regression_adjust(draws: &[Draw], post: &Posterior, priors: &[PriorRange]
     adjusted
 }
 
-/// Weighted least squares by the normal equations (XᵀWX)β = XᵀWy, solved by Gaussian
-/// elimination with partial pivoting and a tiny ridge on the slopes, so that a figure that
+/// Weighted least squares by the normal equations (XᵀWX)β = XᵀWy (`math::solve_augmented`),
+/// with a tiny ridge on the slopes, so that a figure that
 /// barely varies among the kept draws cannot make the system singular. None if it still is.
 fn weighted_least_squares(x: &[Vec<f64>], y: &[f64], w: &[f64]) -> Option<Vec<f64>> {
     let k = x.first()?.len();
@@ -229,26 +229,7 @@ fn weighted_least_squares(x: &[Vec<f64>], y: &[f64], w: &[f64]) -> Option<Vec<f6
     for (r, row) in a.iter_mut().enumerate().skip(1) {
         row[r] += 1e-9 * trace.max(1e-300);
     }
-    for col in 0..k {
-        let pivot = (col..k).max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))?;
-        if a[pivot][col].abs() < 1e-300 {
-            return None;
-        }
-        a.swap(col, pivot);
-        let pivot_row = a[col].clone();
-        for (r, row) in a.iter_mut().enumerate() {
-            if r != col {
-                let f = row[col] / pivot_row[col];
-                if f != 0.0 {
-                    for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
-                        *x -= f * p;
-                    }
-                }
-            }
-        }
-    }
-    let beta: Vec<f64> = (0..k).map(|r| a[r][k] / a[r][r]).collect();
-    beta.iter().all(|b| b.is_finite()).then_some(beta)
+    crate::math::solve_augmented(a, 1e-300)
 }
 
 /// The `q`-quantile of weighted values: the smallest value whose cumulative weight reaches

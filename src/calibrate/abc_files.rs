@@ -245,12 +245,7 @@ pub fn abc_json(c: &Calibration, o: &AbcOutcome) -> Result<Vec<u8>> {
         scenario_sha256: &c.base.sha256,
         seeds_file: c.base.seeds.as_ref().map(|s| s.path.display().to_string()),
         version: env!("CARGO_PKG_VERSION"),
-        runs_end: c
-            .targets
-            .iter()
-            .map(|t| t.date)
-            .max()
-            .unwrap_or(c.base.scenario.scenario.end),
+        runs_end: c.runs_end(),
         draws: c.abc.draws,
         kept: o.posterior.kept.len(),
         epsilon: o.posterior.epsilon,

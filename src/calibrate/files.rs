@@ -134,12 +134,7 @@ pub fn calibration_json(c: &Calibration, o: &Outcome) -> Result<Vec<u8>> {
         scenario_sha256: &c.base.sha256,
         seeds_file: c.base.seeds.as_ref().map(|s| s.path.display().to_string()),
         version: env!("CARGO_PKG_VERSION"),
-        runs_end: c
-            .targets
-            .iter()
-            .map(|t| t.date)
-            .max()
-            .unwrap_or(c.base.scenario.scenario.end),
+        runs_end: c.runs_end(),
         replicates: c.header.replicates,
         replicate_seeds: (0..c.header.replicates)
             .map(|k| replicate_seed(c.master_seed, k))

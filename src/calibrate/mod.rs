@@ -102,6 +102,16 @@ pub struct AbcOutcome {
 }
 
 impl Calibration {
+    /// The date every evaluation's run ends: the last fitted figure's (a run is causal, so
+    /// later days cannot change a figure), or the base scenario's end.
+    pub fn runs_end(&self) -> crate::date::Date {
+        self.targets
+            .iter()
+            .map(|t| t.date)
+            .max()
+            .unwrap_or(self.base.scenario.scenario.end)
+    }
+
     /// Each parameter's prior: its `[[parameters]]` range and distribution.
     pub fn prior_ranges(&self) -> Vec<abc::PriorRange> {
         self.parameters

@@ -352,7 +352,7 @@ fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
     }
     let feature = |j: usize, i: usize| if j == 0 { 1.0 } else { x[j - 1][i] };
     // Augmented matrix [XᵀX | Xᵀy], solved by Gaussian elimination with partial pivoting.
-    let mut a: Vec<Vec<f64>> = (0..k)
+    let a: Vec<Vec<f64>> = (0..k)
         .map(|r| {
             let mut row: Vec<f64> = (0..k)
                 .map(|c| rows.iter().map(|&i| feature(r, i) * feature(c, i)).sum())
@@ -361,23 +361,7 @@ fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
             row
         })
         .collect();
-    for col in 0..k {
-        let pivot = (col..k).max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        let pivot_row = a[col].clone();
-        for (r, row) in a.iter_mut().enumerate() {
-            if r != col {
-                let f = row[col] / pivot_row[col];
-                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
-                    *x -= f * p;
-                }
-            }
-        }
-    }
-    Some((0..k).map(|r| a[r][k] / a[r][r]).collect())
+    crate::math::solve_augmented(a, 1e-12)
 }
 
 /// A comparison: grouped bars per target, one bar per scenario.

@@ -78,11 +78,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             c.parameters.len(),
             c.targets.len(),
             c.header.replicates,
-            c.targets
-                .iter()
-                .map(|t| t.date)
-                .max()
-                .map_or_else(String::new, |d| d.to_string()),
+            c.runs_end(),
             c.optimiser.max_iterations
         );
     }
@@ -202,12 +198,7 @@ fn calibrate_abc(
         .num_threads(jobs)
         .build()
         .context("cannot start the worker threads")?;
-    let runs_end = c
-        .targets
-        .iter()
-        .map(|t| t.date)
-        .max()
-        .map_or_else(String::new, |d| d.to_string());
+    let runs_end = c.runs_end();
     if !args.quiet {
         println!(
             "{}: ABC over {} parameter(s), {} prior draws (one run each, to {runs_end}), keeping the nearest {} against {} figure(s)",
