@@ -23,6 +23,7 @@ pub struct ReferenceCity {
     pub id: Vec<u32>,
     pub problem_chance: Vec<f64>,
     pub base_value_added: Vec<f64>,
+    pub shock_sd: Vec<f64>,
     pub above_scale: Vec<bool>,
     pub log_level: Vec<f64>,
     pub growth_bonus_per_day: Vec<f64>,
@@ -85,6 +86,7 @@ struct Chunk<'a> {
     id: &'a [u32],
     problem_chance: &'a [f64],
     base_value_added: &'a [f64],
+    shock_sd: &'a [f64],
     above_scale: &'a [bool],
     log_level: &'a mut [f64],
     growth_bonus_per_day: &'a [f64],
@@ -110,6 +112,7 @@ impl ReferenceCity {
             city.id.push(id.0);
             city.problem_chance.push(chances[profile.tier.index()]);
             city.base_value_added.push(profile.base_value_added);
+            city.shock_sd.push(f64::from(profile.shock_sd_per_day));
             city.above_scale.push(profile.tier.is_above_scale());
             city.log_level.push(state.log_level);
             city.growth_bonus_per_day.push(state.growth_bonus_per_day);
@@ -151,6 +154,7 @@ impl ReferenceCity {
                 id: &self.id,
                 problem_chance: &self.problem_chance,
                 base_value_added: &self.base_value_added,
+                shock_sd: &self.shock_sd,
                 above_scale: &self.above_scale,
                 log_level: &mut self.log_level,
                 growth_bonus_per_day: &self.growth_bonus_per_day,
@@ -165,6 +169,7 @@ impl ReferenceCity {
             self.id.par_chunks(c),
             self.problem_chance.par_chunks(c),
             self.base_value_added.par_chunks(c),
+            self.shock_sd.par_chunks(c),
             self.above_scale.par_chunks(c),
             self.log_level.par_chunks_mut(c),
             self.growth_bonus_per_day.par_chunks(c),
@@ -175,21 +180,24 @@ impl ReferenceCity {
             self.disturbed_today.par_chunks_mut(c),
         )
             .into_par_iter()
-            .map(|(id, pc, bva, above, ll, gb, cap, fin, lat, tick, dist)| {
-                day.run(Chunk {
-                    id,
-                    problem_chance: pc,
-                    base_value_added: bva,
-                    above_scale: above,
-                    log_level: ll,
-                    growth_bonus_per_day: gb,
-                    space_log_cap: cap,
-                    finance_to_invest: fin,
-                    latent: lat,
-                    ticketed: tick,
-                    disturbed_today: dist,
-                })
-            })
+            .map(
+                |(id, pc, bva, sd, above, ll, gb, cap, fin, lat, tick, dist)| {
+                    day.run(Chunk {
+                        id,
+                        problem_chance: pc,
+                        base_value_added: bva,
+                        shock_sd: sd,
+                        above_scale: above,
+                        log_level: ll,
+                        growth_bonus_per_day: gb,
+                        space_log_cap: cap,
+                        finance_to_invest: fin,
+                        latent: lat,
+                        ticketed: tick,
+                        disturbed_today: dist,
+                    })
+                },
+            )
             .reduce(ReferenceTotals::default, ReferenceTotals::add)
     }
 }
@@ -253,13 +261,14 @@ impl Day<'_> {
             let open = problem_count(latent, ticketed);
             let count = |k: usize| f64::from(u16::from(latent[k]) + u16::from(ticketed[k]));
             let relieved = relief.finance * count(fi) + relief.cost * count(ci);
+            let sd = c.shock_sd[i];
             let trend = if c.log_level[i] < c.space_log_cap[i] {
-                s.drift_per_day + c.growth_bonus_per_day[i]
+                s.drift_per_day + c.growth_bonus_per_day[i] - 0.5 * sd * sd
             } else {
                 0.0
             };
-            c.log_level[i] += trend - s.drag_per_problem_day * (f64::from(open) - relieved)
-                + s.shock_sd_per_day * z;
+            c.log_level[i] +=
+                trend - s.drag_per_problem_day * (f64::from(open) - relieved) + sd * z;
             let potential = c.base_value_added[i] * crate::math::exp(c.log_level[i]);
             let lost = if c.disturbed_today[i] {
                 c.disturbed_today[i] = false;

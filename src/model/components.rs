@@ -23,6 +23,9 @@ pub struct FirmProfile {
     pub district: u8,
     /// Value added per day at the start of the run, yuan per day.
     pub base_value_added: f64,
+    /// Standard deviation of the firm's daily log shock: smaller for larger firms (§3.6).
+    /// f32 fills the padding after the four bytes above, so the row stays 16 bytes.
+    pub shock_sd_per_day: f32,
 }
 
 /// Marks a firm of an above-scale tier (leading, key, above-scale), set at creation (a

@@ -436,6 +436,7 @@ mod tests {
             ownership: 0,
             district: 0,
             base_value_added: value_added_per_year / 365.0,
+            shock_sd_per_day: 0.0,
         }
     }
 

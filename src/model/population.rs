@@ -32,6 +32,11 @@ pub struct FirmTemplate {
     problem_chance: [f64; 4],
     self_resolve_days: f64,
     category_shares: [f64; CATEGORIES],
+    /// Daily shock sd of a firm at the reference size, the reference size (yuan per day) and
+    /// the exponent of the size scaling (`FirmTemplate::shock_sd`).
+    shock_sd_per_day: f64,
+    reference_value_added: f64,
+    volatility_size_exponent: f64,
     /// Where firms settle in the parks and how much space they hold (`[land]`).
     pub land: Land,
 }
@@ -48,8 +53,22 @@ impl FirmTemplate {
             problem_chance: ProblemSettings::daily_chances(s),
             self_resolve_days: s.problems.self_resolve_days,
             category_shares: s.problems.category_shares.as_array(),
+            shock_sd_per_day: s.production.volatility / 365f64.sqrt(),
+            reference_value_added: pop.value_added_median_yuan.above_scale / 365.0,
+            volatility_size_exponent: s.production.volatility_size_exponent,
             land: s.land.clone(),
         }
+    }
+
+    /// The daily shock sd of a firm with `value_added` yuan a day. Growth-rate dispersion
+    /// falls as a power of size (Stanley et al., Nature 1996: exponent ≈ 0.15; Riccaboni
+    /// et al., PNAS 2008: ≈ 0.2), so a few hundred large firms, which carry most of
+    /// above-scale value added, are calmer than the many small ones. Below the reference
+    /// size the sd stays at `production.volatility`: the small firms' survival (§14) was
+    /// set with it, and they barely weigh in the above-scale total.
+    pub fn shock_sd(&self, value_added: f64) -> f64 {
+        let relative = (value_added / self.reference_value_added).max(1.0);
+        self.shock_sd_per_day * relative.powf(-self.volatility_size_exponent)
     }
 
     /// Firm `id` of `tier`, its median value added scaled by `size`. Its open problems start
@@ -75,6 +94,7 @@ impl FirmTemplate {
             ownership,
             district,
             base_value_added,
+            shock_sd_per_day: self.shock_sd(base_value_added) as f32,
         };
         (profile, state)
     }

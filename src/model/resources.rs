@@ -39,13 +39,11 @@ pub struct ProblemSettings {
 /// Settings of daily production and investment.
 #[derive(Resource, Clone, Debug)]
 pub struct ProductionSettings {
-    /// Trend growth per day, log points, with the volatility correction that keeps the mean
-    /// level growing at the trend.
+    /// Trend growth per day, log points. Each firm's shock sd is its own
+    /// (`FirmProfile::shock_sd_per_day`), and so is the volatility correction −sd²/2.
     pub drift_per_day: f64,
     /// Growth lost per open problem per day, log points.
     pub drag_per_problem_day: f64,
-    /// Standard deviation of the daily log shock.
-    pub shock_sd_per_day: f64,
     /// Routine investment (outside the project pipeline) as a share of value added.
     pub investment_share: f64,
     /// Share of investment postponed while a land or finance problem is open.
@@ -308,11 +306,9 @@ impl ProblemSettings {
 impl ProductionSettings {
     pub fn from_scenario(s: &Scenario) -> ProductionSettings {
         let p = &s.production;
-        let sd = p.volatility / 365f64.sqrt();
         ProductionSettings {
-            drift_per_day: p.trend_growth / 365.0 - sd * sd / 2.0,
+            drift_per_day: p.trend_growth / 365.0,
             drag_per_problem_day: p.drag_per_open_problem / 365.0,
-            shock_sd_per_day: sd,
             investment_share: s.investment.share_of_value_added,
             investment_blocked_share: s.investment.blocked_share,
             no_problem_visit_cost: s.levers.campaign.no_problem_visit_cost_days,

@@ -230,6 +230,11 @@ pub struct Production {
     /// Standard deviation of a firm's idiosyncratic log shocks over a year.
     #[serde(default = "default_volatility")]
     pub volatility: f64,
+    /// How fast that standard deviation falls with a firm's size above the reference size
+    /// (the above-scale tier's median value added): σ_f = volatility × (size /
+    /// reference)^−exponent. Firms at or below the reference keep `volatility`.
+    #[serde(default = "default_volatility_size_exponent")]
+    pub volatility_size_exponent: f64,
 }
 
 /// `[investment]`: industrial investment per firm per day.
@@ -666,6 +671,9 @@ fn default_drag() -> f64 {
 fn default_volatility() -> f64 {
     0.10
 }
+fn default_volatility_size_exponent() -> f64 {
+    0.18
+}
 fn default_investment_share() -> f64 {
     0.18
 }
@@ -941,6 +949,7 @@ impl Default for Production {
             trend_growth: default_trend_growth(),
             drag_per_open_problem: default_drag(),
             volatility: default_volatility(),
+            volatility_size_exponent: default_volatility_size_exponent(),
         }
     }
 }

@@ -122,6 +122,10 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
         prod.drag_per_open_problem,
     );
     p.non_negative("production.volatility", prod.volatility);
+    p.unit_interval(
+        "production.volatility_size_exponent",
+        prod.volatility_size_exponent,
+    );
 
     let inv = &s.investment;
     p.non_negative("investment.share_of_value_added", inv.share_of_value_added);

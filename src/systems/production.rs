@@ -43,8 +43,13 @@ pub fn produce(
                 *z = StreamRng::from_day_prefix(prefix, u64::from(id.0)).normal();
             }
             let mut open = [0u32; BLOCK];
-            for ((open, state), &z) in open.iter_mut().zip(states.iter_mut()).zip(&shocks) {
-                *open = advance_log_level(state, settings, relief, z);
+            for (((open, state), profile), &z) in open
+                .iter_mut()
+                .zip(states.iter_mut())
+                .zip(profiles)
+                .zip(&shocks)
+            {
+                *open = advance_log_level(state, profile, settings, relief, z);
             }
             let mut growth = [0.0; BLOCK];
             for (growth, state) in growth.iter_mut().zip(states.iter()) {
@@ -122,7 +127,7 @@ fn step_production(
     relief: &FeeRelief,
     z: f64,
 ) -> DayOutput {
-    let open = advance_log_level(state, settings, relief, z);
+    let open = advance_log_level(state, profile, settings, relief, z);
     let growth = math::exp(state.log_level);
     day_output(state, profile, settings, open, growth)
 }
@@ -132,6 +137,7 @@ fn step_production(
 #[inline]
 fn advance_log_level(
     state: &mut FirmState,
+    profile: &FirmProfile,
     settings: &ProductionSettings,
     relief: &FeeRelief,
     z: f64,
@@ -140,15 +146,17 @@ fn advance_log_level(
     let (f, c) = (Category::Finance.index(), Category::Cost.index());
     let count = |i: usize| f64::from(u16::from(state.latent[i]) + u16::from(state.ticketed[i]));
     let relieved = relief.finance * count(f) + relief.cost * count(c);
+    let sd = f64::from(profile.shock_sd_per_day);
     // A firm whose output has reached what its land and floor space support cannot expand
     // (FACTS B3, B4): it loses the trend, keeps the drag and the shock, until it gets space.
+    // −sd²/2 keeps the mean level, not just the median, growing at the trend.
     let trend = if state.log_level < state.space_log_cap {
-        settings.drift_per_day + state.growth_bonus_per_day
+        settings.drift_per_day + state.growth_bonus_per_day - 0.5 * sd * sd
     } else {
         0.0
     };
-    state.log_level += trend - settings.drag_per_problem_day * (f64::from(open) - relieved)
-        + settings.shock_sd_per_day * z;
+    state.log_level +=
+        trend - settings.drag_per_problem_day * (f64::from(open) - relieved) + sd * z;
     open
 }
 
@@ -213,7 +221,6 @@ mod tests {
         ProductionSettings {
             drift_per_day: 0.05 / 365.0,
             drag_per_problem_day: 0.03 / 365.0,
-            shock_sd_per_day: 0.0,
             investment_share: 0.3,
             investment_blocked_share: 0.5,
             no_problem_visit_cost: 0.25,
@@ -228,6 +235,7 @@ mod tests {
             ownership: 0,
             district: 0,
             base_value_added: 1_000_000.0,
+            shock_sd_per_day: 0.0,
         }
     }
 
