@@ -66,6 +66,10 @@ pub struct Row {
     /// Whether the 90 % interval of the difference excludes zero; absent when fewer than
     /// [`MIN_PAIRED_FOR_TEST`] replicates are paired (not testable).
     pub diff_excludes_zero: Option<bool>,
+    /// Whether the mean difference is at least the KPI's smallest meaningful difference
+    /// (`min_difference` in the KPI catalogue); absent for the reference.
+    #[serde(default)]
+    pub diff_meaningful: Option<bool>,
     /// Share of replicates meeting the target (targets only).
     pub p_met: Option<f64>,
     /// Paired mean difference in the city's cumulative outlays by the figure's date.
@@ -172,11 +176,24 @@ pub fn effect_dates(reference: &RunFolder, at: &[Date]) -> Vec<Date> {
 }
 
 /// The KPIs of the effect rows: those asked for with `--kpi` (each once, in the order given),
-/// else [`EFFECT_KPIS`]. A name that is not a KPI is refused with the nearest KPI name, so a
-/// typo does not silently give a comparison without the rows the planner asked for.
-pub fn effect_kpis(asked: &[String]) -> Result<Vec<String>> {
+/// else [`EFFECT_KPIS`] followed by the KPIs that the catalogue (`data/kpis.toml`) says the
+/// scenarios' changed keys (`diffs`) act on, in column order, so that a land scenario is
+/// compared on its land KPIs. Daily levels (yuan/day) are left out of that list: their
+/// year-to-date growth is already in [`EFFECT_KPIS`]. A name that is not a KPI is refused with
+/// the nearest KPI name, so a typo does not silently give a comparison without the rows the
+/// planner asked for.
+pub fn effect_kpis(asked: &[String], diffs: &[LeverDiff]) -> Result<Vec<String>> {
     if asked.is_empty() {
-        return Ok(EFFECT_KPIS.iter().map(|k| (*k).to_owned()).collect());
+        let mut out: Vec<String> = EFFECT_KPIS.iter().map(|k| (*k).to_owned()).collect();
+        let driven = KPIS
+            .iter()
+            .filter(|k| k.unit != "yuan/day" && diffs.iter().any(|d| k.driven_by(&d.key)));
+        for k in driven {
+            if !out.iter().any(|o| o == k.key) {
+                out.push(k.key.to_owned());
+            }
+        }
+        return Ok(out);
     }
     let known: Vec<&str> = KPIS.iter().map(|k| k.key).collect();
     let mut out: Vec<String> = Vec::new();
@@ -390,6 +407,7 @@ pub fn compare(
                 diff_excludes_zero: diff
                     .filter(|_| n >= MIN_PAIRED_FOR_TEST)
                     .map(|d| d.p05 > 0.0 || d.p95 < 0.0),
+                diff_meaningful: diff.map(|d| meaningful(&f.kpi, d.mean)),
                 p_met,
                 fiscal_cost_diff_yuan: cost,
                 yuan_per_unit: yuan_per_unit(
@@ -450,6 +468,12 @@ fn yuan_per_unit(kpi: &str, cost_diff: Option<f64>, diff: Option<Spread>) -> Opt
     let excludes_zero = d.p05 > 0.0 || d.p95 < 0.0;
     let ratio = c / d.mean;
     (excludes_zero && !is_outlay(kpi) && ratio.is_finite() && ratio > 0.0).then_some(ratio)
+}
+
+/// Whether a difference in `kpi` is at least the smallest one a planner would act on (the
+/// KPI catalogue's `min_difference`). A KPI outside the catalogue counts any difference.
+pub fn meaningful(kpi: &str, diff: f64) -> bool {
+    crate::metrics::kpi(kpi).is_none_or(|k| diff.abs() >= k.min_difference)
 }
 
 /// Whether a KPI is itself an outlay, whose cost per unit would be 1.
@@ -538,6 +562,7 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
         "diff_p05",
         "diff_p95",
         "diff_excludes_zero",
+        "diff_meaningful",
         "variance_parameters",
         "variance_seeds",
         "p_met",
@@ -562,6 +587,8 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
             num(r.diff_p05),
             num(r.diff_p95),
             r.diff_excludes_zero
+                .map_or_else(String::new, |b| b.to_string()),
+            r.diff_meaningful
                 .map_or_else(String::new, |b| b.to_string()),
             num(r.variance_parameters),
             num(r.variance_seeds),
@@ -643,19 +670,50 @@ mod tests {
     }
 
     #[test]
+    fn the_default_kpis_follow_the_changed_levers() {
+        let diff = |key: &str| LeverDiff {
+            key: key.to_owned(),
+            values: vec![Some("1".to_owned()), Some("2".to_owned())],
+        };
+        let land = effect_kpis(&[], &[diff("levers.land.supply_mix.lease")]).unwrap();
+        assert!(
+            land.starts_with(
+                &EFFECT_KPIS
+                    .iter()
+                    .map(|k| (*k).to_owned())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert!(land.iter().any(|k| k == "mean_days_to_obtain_land"));
+        assert!(land.iter().any(|k| k == "projects_commissioned"));
+        assert!(!land.iter().any(|k| k == "mean_days_to_resolve"));
+        assert!(
+            !land.iter().any(|k| k == "value_added_yuan"),
+            "daily levels stay out"
+        );
+        let triage = effect_kpis(&[], &[diff("timeline[0].set.levers.triage.delay_days")]).unwrap();
+        assert!(triage.iter().any(|k| k == "mean_days_to_resolve"));
+        assert!(!triage.iter().any(|k| k == "mean_days_to_obtain_land"));
+        // The description is not a lever.
+        assert_eq!(effect_kpis(&[], &[]).unwrap(), EFFECT_KPIS);
+    }
+
+    #[test]
     fn effect_kpis_default_dedupe_and_suggest() {
-        assert_eq!(effect_kpis(&[]).unwrap(), EFFECT_KPIS);
+        assert_eq!(effect_kpis(&[], &[]).unwrap(), EFFECT_KPIS);
         let asked = [
             "mean_days_to_obtain_land".to_owned(),
             "open_problems".to_owned(),
         ];
         let twice = [asked[0].clone(), asked[1].clone(), asked[0].clone()];
-        assert_eq!(effect_kpis(&twice).unwrap(), asked);
-        let e = effect_kpis(&["mean_days_to_obtain_lnd".to_owned()])
+        assert_eq!(effect_kpis(&twice, &[]).unwrap(), asked);
+        let e = effect_kpis(&["mean_days_to_obtain_lnd".to_owned()], &[])
             .unwrap_err()
             .to_string();
         assert!(e.contains("did you mean `mean_days_to_obtain_land`"), "{e}");
-        let e = effect_kpis(&["zzzz".to_owned()]).unwrap_err().to_string();
+        let e = effect_kpis(&["zzzz".to_owned()], &[])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("is not a KPI") && e.contains("metrics.csv"),
             "{e}"

@@ -22,6 +22,7 @@ pub mod engine;
 pub mod folders;
 pub mod html;
 pub mod input;
+pub mod kpi_catalogue;
 pub mod math;
 pub mod memory;
 pub mod metrics;

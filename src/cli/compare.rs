@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::CliError;
 use super::chart::{draw_folder, print_drawn};
 use crate::chart::Format;
-use crate::compare::{compare as compare_runs, comparison_csv, effect_kpis};
+use crate::compare::{compare as compare_runs, comparison_csv, effect_kpis, lever_diff};
 use crate::folders::RunFolder;
 use crate::output::{StagedFolder, write_atomic};
 
@@ -31,7 +31,8 @@ pub struct CompareArgs {
     pub at: Vec<crate::date::Date>,
     /// KPIs (repeatable, any column of metrics.csv, e.g. mean_days_to_obtain_land) whose
     /// effect is reported at those dates; default: problems resolved, open problems, growth
-    /// of value added and investment, and outlays.
+    /// of value added and investment, outlays, and the KPIs the changed levers act on (the
+    /// KPI catalogue, data/kpis.toml).
     #[arg(long = "kpi", value_name = "NAME")]
     pub kpi: Vec<String>,
     /// Replace an earlier comparison in the output folder.
@@ -48,7 +49,7 @@ fn parse_date(text: &str) -> Result<crate::date::Date, String> {
 
 pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     // Names first: a typo is reported before any folder is read.
-    let kpis = effect_kpis(&args.kpi)?;
+    let mut kpis = effect_kpis(&args.kpi, &[])?;
     let runs = args
         .dirs
         .iter()
@@ -64,6 +65,9 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
             serde_json::from_str(&text).ok()
         })
         .collect();
+    if args.kpi.is_empty() {
+        kpis = effect_kpis(&[], &lever_diff(&scenarios))?;
+    }
     let c = compare_runs(&runs, &scenarios, &kpis, &args.at)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&runs));
     if let Some(dir) = args
@@ -104,6 +108,18 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                         if excludes { "" } else { "  (includes 0)" }
                     ),
                 };
+                // A clear but tiny effect says so; one whose interval includes 0 already does.
+                let small = match (r.diff_meaningful, crate::metrics::kpi(&r.kpi)) {
+                    (Some(false), Some(k)) if r.diff_excludes_zero == Some(true) => {
+                        let least = crate::report::fmt_value(k.min_difference);
+                        format!(
+                            "  (smaller than {} {}, the least that matters)",
+                            least.strip_suffix(".00").unwrap_or(&least),
+                            k.unit
+                        )
+                    }
+                    _ => String::new(),
+                };
                 // Where the spread comes from, when the runs were nested (--seeds-per-set).
                 let split = match (r.variance_parameters, r.variance_seeds) {
                     (Some(p), Some(s)) if p + s > 0.0 => {
@@ -115,7 +131,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                     _ => String::new(),
                 };
                 println!(
-                    "  {:5} {:26} {} {:22} {:>14} {interval}{split}",
+                    "  {:5} {:26} {} {:22} {:>14} {interval}{small}{split}",
                     r.figure,
                     r.kpi,
                     r.date,

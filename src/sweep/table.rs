@@ -83,7 +83,7 @@ impl Columns {
                 add("fiscal_cost_yuan", end);
             }
             None => {
-                for k in KPIS {
+                for k in KPIS.iter() {
                     add(k.key, end);
                 }
             }

@@ -107,6 +107,56 @@ fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
     );
 }
 
+/// Without `--kpi`, a land scenario is compared on the KPIs the catalogue puts on the land
+/// levers' path (days to obtain land, land occupancy, projects commissioned), besides the
+/// default growth and outlay rows, and not on the ticket pipeline's; each effect row says
+/// whether it reaches the KPI's smallest meaningful difference.
+#[test]
+fn the_default_effect_rows_follow_the_changed_levers() {
+    let dir = tempfile::tempdir().unwrap();
+    let lease = common::small_city_variant(
+        dir.path(),
+        "small-city-lease",
+        &[(
+            "[levers.campaign]\n",
+            "[levers.land]\ndevolved_approvals_factor = 2.0\n\n[levers.campaign]\n",
+        )],
+    );
+    let (c, _) = compare_with_small_city(dir.path(), &lease, ("3", "3"), &[]);
+    let effects: std::collections::BTreeSet<&str> = rows(&c)
+        .iter()
+        .filter(|r| r["kind"] == "effect")
+        .map(|r| r["kpi"].as_str().unwrap())
+        .collect();
+    // (The small city's growth rates are undefined: it simulates no prior year.)
+    for kpi in [
+        "problems_resolved_share",
+        "fiscal_cost_yuan",
+        "mean_days_to_obtain_land",
+        "land_occupancy",
+        "projects_commissioned",
+    ] {
+        assert!(effects.contains(kpi), "{kpi} missing from {effects:?}");
+    }
+    for kpi in [
+        "mean_days_to_resolve",
+        "smart_factories_new",
+        "value_added_yuan",
+    ] {
+        assert!(
+            !effects.contains(kpi),
+            "{kpi} is not on the land path: {effects:?}"
+        );
+    }
+    let land = common::effect_row(
+        &c,
+        "mean_days_to_obtain_land",
+        "small-city-lease",
+        "2024-12-31",
+    );
+    assert!(land["diff_meaningful"].is_boolean(), "{land}");
+}
+
 /// A misspelt KPI stops the comparison before any folder is read, exit 1, with the name it
 /// was probably meant to be; a name nothing resembles points to the list of KPIs.
 #[test]
