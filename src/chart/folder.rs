@@ -7,12 +7,14 @@ use super::gap::{Gap, GapRow};
 use super::heatmap::Heatmap;
 use super::line_band::LineBand;
 use super::series::{Mark, Series};
-use super::style::latin;
+use super::style::drawable;
 use super::tornado::{Effect, Tornado};
+use super::words;
 use super::{Chart, Kind};
 use crate::compare::Comparison;
 use crate::date::Date;
 use crate::folders::{RunFolder, SweepFolder};
+use crate::kpi_catalogue::Lang;
 use crate::metrics::KPIS;
 use crate::sweep::Design;
 
@@ -20,19 +22,8 @@ fn unit(kpi: &str) -> &'static str {
     KPIS.iter().find(|k| k.key == kpi).map_or("", |k| k.unit)
 }
 
-fn description(kpi: &str) -> String {
-    let d = KPIS
-        .iter()
-        .find(|k| k.key == kpi)
-        .map_or(kpi, |k| k.description);
-    let d = latin(d);
-    let mut c = d.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
 /// A run: one time series per KPI with a figure, then the target-gap chart.
-pub fn run_charts(run: &RunFolder) -> Vec<Chart> {
+pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
     let Some(&start) = run.dates.first() else {
         return Vec::new();
     };
@@ -71,7 +62,7 @@ pub fn run_charts(run: &RunFolder) -> Vec<Chart> {
             let spread = run.daily_spread(k.key)?;
             Some(Chart {
                 name: format!("series-{}", k.key),
-                title: format!("{} ({})", description(k.key), k.unit),
+                title: words::series_title(k.key, k.unit, lang),
                 kind: Kind::Series(Series {
                     kpi: k.key.to_owned(),
                     unit: k.unit.to_owned(),
@@ -84,6 +75,7 @@ pub fn run_charts(run: &RunFolder) -> Vec<Chart> {
                         )
                     }),
                     marks,
+                    lang,
                 }),
             })
         })
@@ -101,7 +93,7 @@ pub fn run_charts(run: &RunFolder) -> Vec<Chart> {
                 "{} {}: {}",
                 t["id"].as_str()?,
                 t["date"].as_str().unwrap_or(""),
-                latin(t["description"].as_str().unwrap_or(""))
+                drawable(t["description"].as_str().unwrap_or(""))
             );
             Some(GapRow {
                 label: shorten(&label, 44),
@@ -113,7 +105,7 @@ pub fn run_charts(run: &RunFolder) -> Vec<Chart> {
     if !rows.is_empty() {
         charts.push(Chart {
             name: "target-gap".into(),
-            title: "Targets: simulated value as % of target (%)".into(),
+            title: words::target_gap_title(lang).into(),
             kind: Kind::Gap(Gap { rows }),
         });
     }
@@ -143,7 +135,7 @@ fn distinct(values: &[String]) -> Vec<String> {
 
 /// A sweep: heatmaps (two parameters on a grid), line and band (one parameter), tornado
 /// (two or more).
-pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
+pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
     let params: Vec<String> = sweep
         .manifest
         .parameters
@@ -167,18 +159,18 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
             let kpi = label.split('@').next().unwrap_or("").to_owned();
             (
                 format!("{label}_mean"),
-                label.clone(),
+                words::column_label(&label, lang),
                 kpi.clone(),
-                unit(&kpi).to_owned(),
+                words::unit(unit(&kpi), lang),
             )
         })
         .collect();
     outputs.extend(sweep.targets().into_iter().map(|id| {
         (
             format!("p_met_{id}"),
-            format!("P(target {id} met)"),
+            words::p_met(&id, lang),
             String::new(),
-            "share of replicates".to_owned(),
+            words::unit("share of replicates", lang),
         )
     }));
     // File stems from the points column: `kpi@date_mean` → `kpi-date`, `p_met_B12` as is.
@@ -204,7 +196,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
                 .collect();
             charts.push(Chart {
                 name: format!("heatmap-{}", slug(column)),
-                title: format!("{label}: mean over replicates ({unit})"),
+                title: words::heatmap_title(label, unit, lang),
                 kind: Kind::Heatmap(Heatmap {
                     x_parameter: params[0].clone(),
                     y_parameter: params[1].clone(),
@@ -232,7 +224,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             charts.push(Chart {
                 name: format!("line-{}", slug(column)),
-                title: format!("{label} against {} ({unit})", params[0]),
+                title: words::line_title(label, &params[0], unit, lang),
                 kind: Kind::LineBand(LineBand {
                     parameter: params[0].clone(),
                     kpi: kpi.clone(),
@@ -254,7 +246,7 @@ pub fn sweep_charts(sweep: &SweepFolder) -> Vec<Chart> {
         {
             charts.push(Chart {
                 name: format!("tornado-{}", slug(column)),
-                title: format!("What moves {label} ({unit})"),
+                title: words::tornado_title(label, unit, lang),
                 kind: Kind::Tornado(t),
             });
         }
@@ -365,7 +357,7 @@ fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
 }
 
 /// A comparison: grouped bars per target, one bar per scenario.
-pub fn comparison_charts(c: &Comparison) -> Vec<Chart> {
+pub fn comparison_charts(c: &Comparison, lang: Lang) -> Vec<Chart> {
     let scenarios: Vec<String> = c.scenarios.iter().map(|s| s.name.clone()).collect();
     let mut groups: Vec<(String, Vec<Option<Bar>>)> = Vec::new();
     let mut index: BTreeMap<(String, Date), usize> = BTreeMap::new();
@@ -380,7 +372,7 @@ pub fn comparison_charts(c: &Comparison) -> Vec<Chart> {
                         "{} {} {} {}",
                         r.figure,
                         r.date,
-                        r.kpi,
+                        words::kpi_label(&r.kpi, lang),
                         r.comparator.as_deref().unwrap_or("")
                     ),
                     44,
@@ -402,7 +394,7 @@ pub fn comparison_charts(c: &Comparison) -> Vec<Chart> {
     if !groups.is_empty() {
         charts.push(Chart {
             name: "compare-targets".into(),
-            title: "Targets by scenario: mean as % of target (%)".into(),
+            title: words::compare_targets_title(lang).into(),
             kind: Kind::Bars(Bars {
                 scenarios: scenarios.clone(),
                 first_colour: 0,
@@ -411,13 +403,13 @@ pub fn comparison_charts(c: &Comparison) -> Vec<Chart> {
             }),
         });
     }
-    charts.extend(effect_chart(c, &scenarios));
+    charts.extend(effect_chart(c, &scenarios, lang));
     charts
 }
 
 /// The paired effects in percentage points (problems resolved, growth) of every scenario
 /// against the reference, per KPI and effect date, leaving out dates where nothing differs.
-fn effect_chart(c: &Comparison, scenarios: &[String]) -> Option<Chart> {
+fn effect_chart(c: &Comparison, scenarios: &[String], lang: Lang) -> Option<Chart> {
     let others = scenarios.get(1..)?.to_vec();
     let mut groups: Vec<(String, Vec<Option<Bar>>)> = Vec::new();
     let mut index: BTreeMap<(String, Date), usize> = BTreeMap::new();
@@ -434,7 +426,10 @@ fn effect_chart(c: &Comparison, scenarios: &[String]) -> Option<Chart> {
         }
         let g = *index.entry((r.kpi.clone(), r.date)).or_insert_with(|| {
             groups.push((
-                shorten(&format!("{} {}", r.kpi, r.date), 44),
+                shorten(
+                    &format!("{} {}", words::kpi_label(&r.kpi, lang), r.date),
+                    44,
+                ),
                 vec![None; others.len()],
             ));
             groups.len() - 1
@@ -445,7 +440,7 @@ fn effect_chart(c: &Comparison, scenarios: &[String]) -> Option<Chart> {
     }
     (!groups.is_empty()).then(|| Chart {
         name: "compare-effects".into(),
-        title: "Effects against the reference: problems resolved and growth (pp)".into(),
+        title: words::compare_effects_title(lang).into(),
         kind: Kind::Bars(Bars {
             scenarios: others,
             first_colour: 1,

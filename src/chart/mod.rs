@@ -15,6 +15,7 @@ mod series;
 mod style;
 mod tornado;
 mod trace;
+mod words;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -39,8 +40,11 @@ pub const HEIGHT: u32 = 800;
 /// The font family name charts use; `register_fonts` binds it to the embedded file.
 const FONT: &str = "sans-serif";
 
-/// DejaVu Sans (Bitstream Vera licence, see assets/fonts/DejaVuSans-LICENSE.txt).
-static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// A subset of Noto Sans CJK SC (SIL Open Font License 1.1, see
+/// assets/fonts/NotoSansSC-LICENSE.txt): Latin, Greek, GB2312 level 1 and every character of
+/// the shipped text, so that Chinese labels and descriptions are drawn, not dropped.
+/// `tools/subset-cjk-font.py` builds it.
+pub(crate) static CHART_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-reformsim.otf");
 
 /// Which files `chart` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -87,13 +91,13 @@ pub struct Drawn {
     pub svg: String,
 }
 
-/// Binds the chart font family ("sans-serif") to the embedded DejaVu Sans, once per process;
+/// Binds the chart font family ("sans-serif") to the embedded font, once per process;
 /// anything that draws with plotters calls it first (there is no system font to fall back on).
 pub fn register_fonts() -> Result<()> {
     static DONE: OnceLock<bool> = OnceLock::new();
     let ok = *DONE.get_or_init(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_ok()
-            && plotters::style::register_font(FONT, FontStyle::Bold, DEJAVU_SANS).is_ok()
+        plotters::style::register_font(FONT, FontStyle::Normal, CHART_FONT).is_ok()
+            && plotters::style::register_font(FONT, FontStyle::Bold, CHART_FONT).is_ok()
     });
     if ok {
         Ok(())

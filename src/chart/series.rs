@@ -7,7 +7,9 @@ use plotters::prelude::*;
 
 use super::fail;
 use super::style::{self, REFERENCE, axis_number, kpi_colour, padded};
+use super::words;
 use crate::date::Date;
+use crate::kpi_catalogue::Lang;
 
 /// A briefing figure drawn on the series: observed (a dot) or target (a triangle).
 #[derive(Clone, Debug)]
@@ -28,6 +30,8 @@ pub struct Series {
     /// 5th and 95th percentiles per day, with more than one replicate.
     pub band: Option<(Vec<f64>, Vec<f64>)>,
     pub marks: Vec<Mark>,
+    /// The language of the axis and legend text.
+    pub lang: Lang,
 }
 
 impl Series {
@@ -63,8 +67,12 @@ impl Series {
             .y_labels(8)
             .x_label_formatter(&|d| start.add_days(*d).to_string())
             .y_label_formatter(&|v| axis_number(*v))
-            .x_desc("date")
-            .y_desc(format!("{} ({})", self.kpi, self.unit))
+            .x_desc(words::date(self.lang))
+            .y_desc(format!(
+                "{} ({})",
+                words::kpi_label(&self.kpi, self.lang),
+                words::unit(&self.unit, self.lang)
+            ))
             .axis_desc_style(style::axis())
             .label_style(style::label())
             .light_line_style(RGBColor(238, 238, 238))
@@ -90,15 +98,15 @@ impl Series {
                     colour.mix(0.25).filled(),
                 )))
                 .map_err(fail)?
-                .label("90 % interval over replicates")
+                .label(words::interval_over_replicates(self.lang))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.mix(0.25).filled())
                 });
         }
         let mean_label = if self.band.is_some() {
-            "mean over replicates"
+            words::mean_over_replicates(self.lang)
         } else {
-            "simulated"
+            words::simulated(self.lang)
         };
         chart
             .draw_series(LineSeries::new(
@@ -124,7 +132,7 @@ impl Series {
                     EmptyElement::at(at(m)) + Circle::new((0, 0), 8, REFERENCE.filled()) + label(m)
                 }))
                 .map_err(fail)?
-                .label("observed (briefing)")
+                .label(words::observed(self.lang))
                 .legend(|(x, y)| Circle::new((x + 12, y), 7, REFERENCE.filled()));
         }
         let targets: Vec<&Mark> = marks.iter().copied().filter(|m| m.target).collect();
@@ -136,7 +144,7 @@ impl Series {
                         + label(m)
                 }))
                 .map_err(fail)?
-                .label("target (briefing)")
+                .label(words::target(self.lang))
                 .legend(|(x, y)| TriangleMarker::new((x + 12, y), 10, REFERENCE.filled()));
         }
         chart

@@ -122,26 +122,16 @@ pub fn axis_number(v: f64) -> String {
     }
 }
 
-/// Text the embedded Latin font can draw: parenthesised asides in other scripts (the
-/// briefing's Chinese terms) are dropped, as is any other character outside Latin-1.
-pub fn latin(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('(') {
-        let Some(close) = rest[open..].find(')') else {
-            break;
-        };
-        let inner = &rest[open..open + close + 1];
-        out.push_str(&rest[..open]);
-        if inner.is_ascii() {
-            out.push_str(inner);
-        }
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    let kept: String = out
+/// Text the embedded chart font can draw: characters it has no glyph for are dropped (so
+/// no empty boxes appear), and runs of white space become one space.
+pub fn drawable(text: &str) -> String {
+    use ab_glyph::Font;
+    static FONT: std::sync::OnceLock<Option<ab_glyph::FontRef<'static>>> =
+        std::sync::OnceLock::new();
+    let font = FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(super::CHART_FONT).ok());
+    let kept: String = text
         .chars()
-        .filter(|c| u32::from(*c) < 0x250 || "–—…×≥≤·".contains(*c))
+        .filter(|c| c.is_whitespace() || font.as_ref().is_some_and(|f| f.glyph_id(*c).0 != 0))
         .collect();
     kept.split_whitespace()
         .collect::<Vec<_>>()
@@ -211,15 +201,30 @@ mod tests {
         assert_ne!(kpi_colour(KPIS[0].key), kpi_colour(KPIS[1].key));
     }
 
+    /// The chart font draws the briefing's Chinese terms and every KPI's Chinese label, so
+    /// they are kept; a character it has no glyph for (an emoji, a rare hanzi) is dropped
+    /// rather than drawn as an empty box.
     #[test]
-    fn latin_drops_chinese_asides() {
+    fn chinese_is_kept_and_what_the_font_lacks_is_dropped() {
         assert_eq!(
-            latin("demands resolved (办结) today"),
-            "demands resolved today"
+            drawable("demands resolved (办结) today"),
+            "demands resolved (办结) today"
         );
-        assert_eq!(latin("visits (A1)"), "visits (A1)");
-        assert_eq!(latin("resolved (办结), cumulative"), "resolved, cumulative");
-        assert_eq!(latin("先投后股 grants paid"), "grants paid");
+        assert_eq!(drawable("有链有基金 μ* σ – ≥"), "有链有基金 μ* σ – ≥");
+        assert_eq!(drawable("rocket 🚀 launch"), "rocket launch");
+        assert_eq!(drawable("先投后股  grants\npaid"), "先投后股 grants paid");
+        for k in KPIS.iter() {
+            assert_eq!(drawable(k.label_zh), k.label_zh, "{}", k.key);
+            assert_eq!(
+                drawable(k.description),
+                k.description
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                "{}",
+                k.key
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use clap::Args;
 use super::CliError;
 use crate::chart::{self, Format};
 use crate::folders::{FolderKind, RunFolder, SweepFolder, detect};
+use crate::kpi_catalogue::Lang;
 use crate::output::write_atomic;
 
 #[derive(Args, Debug)]
@@ -19,6 +20,10 @@ pub struct ChartArgs {
     /// Which image files to write into DIR/charts/.
     #[arg(long, value_enum, default_value_t = Format::Both)]
     pub format: Format,
+    /// Language of chart text: `en`, or `zh` for KPI names and units in Chinese (from the KPI
+    /// catalogue). Reports and console messages stay in English.
+    #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
+    pub lang: crate::kpi_catalogue::Lang,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -32,7 +37,7 @@ pub struct Drawn {
 }
 
 pub fn chart(args: ChartArgs) -> Result<(), CliError> {
-    let drawn = draw_folder(&args.dir, args.format)?;
+    let drawn = draw_folder(&args.dir, args.format, args.lang)?;
     if !args.quiet {
         print_drawn(&args.dir, &drawn);
     }
@@ -51,20 +56,20 @@ pub fn print_drawn(dir: &Path, d: &Drawn) {
 }
 
 /// Draws the charts of the folder `dir` and writes its `report.html`.
-pub fn draw_folder(dir: &Path, format: Format) -> anyhow::Result<Drawn> {
+pub fn draw_folder(dir: &Path, format: Format, lang: Lang) -> anyhow::Result<Drawn> {
     let started = Instant::now();
     let kind = detect(dir)?;
     let (drawn, html) = match kind {
         FolderKind::Run => {
             let run = RunFolder::load(dir)?;
-            let drawn = chart::write_charts(dir, &chart::run_charts(&run), format)?;
+            let drawn = chart::write_charts(dir, &chart::run_charts(&run, lang), format)?;
             let html = crate::html::run_report(&run, &drawn);
             (drawn, html)
         }
         FolderKind::Sweep => {
             let sweep = SweepFolder::load(dir)?;
             // A sensitivity folder is a sweep folder with sensitivity.csv: its index charts too.
-            let mut charts = chart::sweep_charts(&sweep);
+            let mut charts = chart::sweep_charts(&sweep, lang);
             charts.extend(chart::sensitivity_charts(dir)?);
             let drawn = chart::write_charts(dir, &charts, format)?;
             let html = crate::html::sweep_report(&sweep, &drawn);
@@ -76,7 +81,7 @@ pub fn draw_folder(dir: &Path, format: Format) -> anyhow::Result<Drawn> {
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let c: crate::compare::Comparison = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a comparison", path.display()))?;
-            let drawn = chart::write_charts(dir, &chart::comparison_charts(&c), format)?;
+            let drawn = chart::write_charts(dir, &chart::comparison_charts(&c, lang), format)?;
             let html = crate::html::comparison_report(&c, &drawn);
             (drawn, html)
         }

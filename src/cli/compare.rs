@@ -25,6 +25,10 @@ pub struct CompareArgs {
     /// Which image files to write.
     #[arg(long, value_enum, default_value_t = Format::Both)]
     pub format: Format,
+    /// Language of chart text: `en`, or `zh` for KPI names and units in Chinese (from the KPI
+    /// catalogue). Reports and console messages stay in English.
+    #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
+    pub lang: crate::kpi_catalogue::Lang,
     /// Dates (YYYY-MM-DD, repeatable) at which to report the effect KPIs (problems resolved,
     /// growth, outlays); default: every 31 December simulated and the last day.
     #[arg(long = "at", value_parser = parse_date)]
@@ -88,7 +92,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_vec_pretty(&c).context("cannot serialise comparison.json")?;
     json.push(b'\n');
     write_atomic(&dir.join("comparison.json"), &json)?;
-    let drawn = draw_folder(dir, args.format)?;
+    let drawn = draw_folder(dir, args.format, args.lang)?;
     folder.commit()?;
     if !args.quiet {
         println!(

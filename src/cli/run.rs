@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// Write no charts and no report.html.
     #[arg(long)]
     no_charts: bool,
+    /// Language of chart text: `en`, or `zh` for KPI names and units in Chinese (from the KPI
+    /// catalogue). Reports and console messages stay in English.
+    #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
+    lang: crate::kpi_catalogue::Lang,
     /// With a posterior (`scenario.posterior`): run the replicates in sets of this many
     /// seeds that share one parameter set, so that `compare` can split each effect's
     /// spread into the part the parameters cause and the part the seeds cause. 1 (the
@@ -213,7 +217,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let drawn = if args.no_charts {
         None
     } else {
-        Some(super::chart::draw_folder(dir, crate::chart::Format::Both)?)
+        Some(super::chart::draw_folder(
+            dir,
+            crate::chart::Format::Both,
+            args.lang,
+        )?)
     };
     folder.commit()?;
 

@@ -133,7 +133,11 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     let drawn = if args.sweep.no_charts {
         None
     } else {
-        Some(super::chart::draw_folder(&out, crate::chart::Format::Both)?)
+        Some(super::chart::draw_folder(
+            &out,
+            crate::chart::Format::Both,
+            args.sweep.lang,
+        )?)
     };
     if !args.sweep.quiet {
         print_rankings(&rows, design);

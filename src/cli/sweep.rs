@@ -43,6 +43,10 @@ pub struct SweepArgs {
     /// chart` on the merged folder).
     #[arg(long)]
     pub no_charts: bool,
+    /// Language of chart text: `en`, or `zh` for KPI names and units in Chinese (from the KPI
+    /// catalogue). Reports and console messages stay in English.
+    #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 #[derive(Args, Debug)]
@@ -170,7 +174,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let drawn = if args.no_charts || shard.is_some() {
         None
     } else {
-        Some(super::chart::draw_folder(&out, crate::chart::Format::Both)?)
+        Some(super::chart::draw_folder(
+            &out,
+            crate::chart::Format::Both,
+            args.lang,
+        )?)
     };
     if !args.quiet {
         let names: Vec<String> = outcome

@@ -426,3 +426,40 @@ fn chart_names_a_folder_it_cannot_read() {
             "is not a run, sweep or comparison folder",
         ));
 }
+
+/// `chart --lang zh` titles each KPI chart with its Chinese label from the KPI catalogue and
+/// its axis in Chinese; the PNGs still decode at full size, and the English redraw restores
+/// the English titles. The embedded font has the glyphs (style.rs tests what it keeps), so
+/// the PNG is not blank where the text is.
+#[test]
+fn chart_lang_zh_draws_chinese_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    reformsim()
+        .args(["run", &small_city(), "--replicates", "2", "--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    reformsim()
+        .args(["chart", "--lang", "zh", "--quiet"])
+        .arg(&out)
+        .assert()
+        .success();
+    check_charts(&out);
+    let svg = std::fs::read_to_string(out.join("charts/series-tickets_collected.svg")).unwrap();
+    assert!(svg.contains("收集诉求"), "no Chinese title in the SVG");
+    assert!(svg.contains("日期"), "no Chinese axis in the SVG");
+    reformsim()
+        .args(["chart", "--quiet"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("charts/series-tickets_collected.svg")).unwrap();
+    assert!(!svg.contains("收集诉求") && svg.contains("Problems collected"), "English again");
+    reformsim()
+        .args(["chart", "--lang", "fr"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("zh"));
+}
