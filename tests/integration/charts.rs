@@ -436,7 +436,15 @@ fn chart_lang_zh_draws_chinese_labels() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     reformsim()
-        .args(["run", &small_city(), "--replicates", "2", "--no-charts", "--quiet", "--out"])
+        .args([
+            "run",
+            &small_city(),
+            "--replicates",
+            "2",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -455,7 +463,10 @@ fn chart_lang_zh_draws_chinese_labels() {
         .assert()
         .success();
     let svg = std::fs::read_to_string(out.join("charts/series-tickets_collected.svg")).unwrap();
-    assert!(!svg.contains("收集诉求") && svg.contains("Problems collected"), "English again");
+    assert!(
+        !svg.contains("收集诉求") && svg.contains("Problems collected"),
+        "English again"
+    );
     reformsim()
         .args(["chart", "--lang", "fr"])
         .arg(&out)

@@ -56,20 +56,25 @@ fn rows(c: &Value) -> &Vec<Value> {
     c["rows"].as_array().unwrap()
 }
 
+/// The small city as `small-city-lease` with these `[levers.land]` lines.
+fn small_city_with_land(dir: &Path, land: &str) -> std::path::PathBuf {
+    let section = format!("[levers.land]\n{land}\n[levers.campaign]\n");
+    common::small_city_variant(
+        dir,
+        "small-city-lease",
+        &[("[levers.campaign]\n", section.as_str())],
+    )
+}
+
 /// Issue 19's "done when": `compare base lease --kpi mean_days_to_obtain_land` gives effect
 /// rows for that KPI, and only the KPIs asked for get effect rows.
 #[test]
 fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
     let dir = tempfile::tempdir().unwrap();
-    let lease = common::small_city_variant(
+    let lease = small_city_with_land(
         dir.path(),
-        "small-city-lease",
-        &[(
-            "[levers.campaign]\n",
-            "[levers.land]\nsupply_mix = { transfer = 0.05, long_term_lease = 0.3, \
-             lease_then_transfer = 0.35, flexible_term = 0.15, standard_factory = 0.15 }\n\
-             devolved_approvals_factor = 2.0\n\n[levers.campaign]\n",
-        )],
+        "supply_mix = { transfer = 0.05, long_term_lease = 0.3, lease_then_transfer = 0.35, \
+         flexible_term = 0.15, standard_factory = 0.15 }\ndevolved_approvals_factor = 2.0\n",
     );
     let (c, _) = compare_with_small_city(
         dir.path(),
@@ -114,14 +119,7 @@ fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
 #[test]
 fn the_default_effect_rows_follow_the_changed_levers() {
     let dir = tempfile::tempdir().unwrap();
-    let lease = common::small_city_variant(
-        dir.path(),
-        "small-city-lease",
-        &[(
-            "[levers.campaign]\n",
-            "[levers.land]\ndevolved_approvals_factor = 2.0\n\n[levers.campaign]\n",
-        )],
-    );
+    let lease = small_city_with_land(dir.path(), "devolved_approvals_factor = 2.0\n");
     let (c, _) = compare_with_small_city(dir.path(), &lease, ("3", "3"), &[]);
     let effects: std::collections::BTreeSet<&str> = rows(&c)
         .iter()
