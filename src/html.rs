@@ -321,6 +321,21 @@ pub fn sweep_report(sweep: &SweepFolder, drawn: &[Drawn]) -> String {
         .collect();
     body.push_str(&table(&header, &rows, 0));
     body.push_str("<h2>Charts</h2>\n");
+    let flat = crate::chart::flat_columns(sweep);
+    if !flat.is_empty() {
+        let names: Vec<String> = flat
+            .iter()
+            .map(|c| c.trim_end_matches("_mean").to_owned())
+            .collect();
+        let _ = writeln!(
+            body,
+            "<p>Not charted: {} column(s) that move across the points by less than the KPI's \
+             smallest meaningful difference (data/kpis.toml), or targets whose probability of \
+             being met does not move: {}.</p>",
+            flat.len(),
+            escape(&names.join(", "))
+        );
+    }
     body.push_str(&charts(drawn));
     let footer = provenance(&[
         ("sweep", m.sweep_file.clone()),

@@ -179,9 +179,18 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
             .trim_end_matches("_mean")
             .replace(['@', '/', ' '], "-")
     };
+    let flat = flat_columns(sweep);
     for (column, label, kpi, unit) in &outputs {
         let Some(values) = sweep.numbers(column) else {
             continue;
+        };
+        if flat.contains(column) {
+            continue; // the sweep report names it in one line
+        }
+        let colour_range = if kpi.is_empty() {
+            (0.0, 1.0) // a probability
+        } else {
+            at_least_span(&values, min_difference(kpi))
         };
         if params.len() == 2 && sweep.manifest.design == Design::Grid {
             let (xs, ys) = (distinct(&param_values[0]), distinct(&param_values[1]));
@@ -203,6 +212,7 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
                     x_values: xs,
                     y_values: ys,
                     cells,
+                    colour_range,
                     value_label: format!(
                         "{} ({unit})",
                         if kpi.is_empty() { "probability" } else { kpi }
@@ -252,6 +262,56 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
         }
     }
     charts
+}
+
+/// The smallest difference in `kpi` a planner would act on (the KPI catalogue); 0 for a
+/// column outside it.
+fn min_difference(kpi: &str) -> f64 {
+    crate::metrics::kpi(kpi).map_or(0.0, |k| k.min_difference)
+}
+
+/// The range of `values`, widened about its centre to at least `span`, so that differences
+/// smaller than what matters do not fill the whole colour scale.
+fn at_least_span(values: &[f64], span: f64) -> (f64, f64) {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo >= span {
+        return (lo, hi);
+    }
+    let mid = (lo + hi) / 2.0;
+    (mid - span / 2.0, mid + span / 2.0)
+}
+
+/// The sweep's KPI columns (`kpi@date_mean`) whose mean moves across the points by less than
+/// the KPI's smallest meaningful difference, and its targets' columns (`p_met_ID`) whose
+/// probability does not move at all: charting them would draw noise, or nothing, as an
+/// effect (a full-range heatmap of a count that moves by under one firm). The sweep report
+/// lists them in one line instead.
+pub fn flat_columns(sweep: &SweepFolder) -> Vec<String> {
+    let kpis = sweep.kpi_columns().into_iter().map(|label| {
+        let least = min_difference(label.split('@').next().unwrap_or(""));
+        (format!("{label}_mean"), least)
+    });
+    let targets = sweep
+        .targets()
+        .into_iter()
+        .map(|id| (format!("p_met_{id}"), f64::MIN_POSITIVE));
+    kpis.chain(targets)
+        .filter_map(|(column, least)| {
+            let values = sweep.numbers(&column)?;
+            let (lo, hi) = values
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            (lo.is_finite() && hi - lo < least).then_some(column)
+        })
+        .collect()
 }
 
 /// One-at-a-time effects: on a grid, each parameter moved to its lowest and highest value
@@ -330,6 +390,7 @@ fn tornado(
         base,
         effects,
         method,
+        min_span: 2.0 * min_difference(kpi),
     })
 }
 

@@ -16,6 +16,9 @@ pub struct Heatmap {
     pub y_values: Vec<String>,
     /// (x index, y index, value).
     pub cells: Vec<(usize, usize, f64)>,
+    /// The values at the ends of the colour scale: 0–1 for a probability; for a KPI, the
+    /// cells' range widened to at least its smallest meaningful difference.
+    pub colour_range: (f64, f64),
     /// The colour bar's label, with the unit.
     pub value_label: String,
 }
@@ -27,12 +30,9 @@ impl Heatmap {
         title: &str,
     ) -> Result<()> {
         let (main, bar) = root.split_horizontally(WIDTH as i32 - 190);
-        let finite = || self.cells.iter().map(|c| c.2).filter(|v| v.is_finite());
-        let lo = finite().fold(f64::INFINITY, f64::min);
-        let hi = finite().fold(f64::NEG_INFINITY, f64::max);
-        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+        let (lo, hi) = self.colour_range;
         let span = if hi > lo { hi - lo } else { 1.0 };
-        let t = |v: f64| (v - lo) / span;
+        let t = |v: f64| ((v - lo) / span).clamp(0.0, 1.0);
         let (nx, ny) = (self.x_values.len() as i32, self.y_values.len() as i32);
         let (xs, ys) = (&self.x_values, &self.y_values);
         let label = |values: &Vec<String>, v: &SegmentValue<i32>| match v {

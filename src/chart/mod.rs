@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::output::write_atomic;
 
 pub use bars::{Bar, BarAxis, Bars};
-pub use folder::{comparison_charts, run_charts, sweep_charts};
+pub use folder::{comparison_charts, flat_columns, run_charts, sweep_charts};
 pub use indices::{INDEX_KPIS, sensitivity_charts};
 pub use style::kpi_colour;
 pub use trace::Trace;
@@ -158,7 +158,8 @@ impl Chart {
 }
 
 /// Draws every chart in parallel into `dir/charts/` and returns them in order, SVG text
-/// included (drawn even when only PNGs are written, for the report).
+/// included (drawn even when only PNGs are written, for the report). The folder then holds
+/// exactly these charts: images an earlier drawing left there are removed.
 pub fn write_charts(dir: &Path, charts: &[Chart], format: Format) -> Result<Vec<Drawn>> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out)
@@ -180,5 +181,39 @@ pub fn write_charts(dir: &Path, charts: &[Chart], format: Format) -> Result<Vec<
                 svg,
             })
         })
-        .collect()
+        .collect::<Result<Vec<Drawn>>>()
+        .and_then(|drawn| {
+            remove_stale_charts(&out, charts, format)?;
+            Ok(drawn)
+        })
+}
+
+/// Removes the images in `out` that this drawing did not write (a chart an earlier draw made
+/// and this one skips, such as a KPI that no longer varies), so the folder never shows a
+/// chart the report does not.
+fn remove_stale_charts(out: &Path, charts: &[Chart], format: Format) -> Result<()> {
+    let written = |stem: &str, ext: &str| {
+        charts.iter().any(|c| c.name == stem)
+            && (if ext == "svg" {
+                format.svg()
+            } else {
+                format.png()
+            })
+    };
+    let entries =
+        std::fs::read_dir(out).with_context(|| format!("cannot list {}", out.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let (Some(stem), Some(ext)) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|e| e.to_str()),
+        ) else {
+            continue;
+        };
+        if matches!(ext, "png" | "svg") && !written(stem, ext) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the stale chart {}", path.display()))?;
+        }
+    }
+    Ok(())
 }

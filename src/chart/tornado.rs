@@ -28,6 +28,9 @@ pub struct Tornado {
     pub effects: Vec<Effect>,
     /// How the base point and effects were found, for the axis.
     pub method: String,
+    /// The axis spans at least this much about the base (twice the KPI's smallest
+    /// meaningful difference), so bars of noise stay short.
+    pub min_span: f64,
 }
 
 impl Tornado {
@@ -43,6 +46,10 @@ impl Tornado {
                 .flat_map(|e| [e.at_low, e.at_high])
                 .chain([self.base]),
             false,
+        );
+        let (lo, hi) = (
+            lo.min(self.base - self.min_span / 2.0),
+            hi.max(self.base + self.min_span / 2.0),
         );
         let effects = &self.effects;
         let mut chart = ChartBuilder::on(root)
