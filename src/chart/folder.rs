@@ -136,6 +136,11 @@ fn distinct(values: &[String]) -> Vec<String> {
 /// A sweep: heatmaps (two parameters on a grid), line and band (one parameter), tornado
 /// (two or more).
 pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
+    // Morris and Saltelli points exist for their indices (`sensitivity_charts`, with
+    // intervals); a straight-line tornado through them would contradict μ* and S1.
+    if matches!(sweep.manifest.design, Design::Morris | Design::Saltelli) {
+        return Vec::new();
+    }
     let params: Vec<String> = sweep
         .manifest
         .parameters

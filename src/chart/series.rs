@@ -59,13 +59,15 @@ impl Series {
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(110)
-            .build_cartesian_2d(0..days - 1, lo..hi)
+            .build_cartesian_2d(
+                (0..days - 1).with_key_points(calendar_ticks(start, days)),
+                lo..hi,
+            )
             .map_err(fail)?;
         chart
             .configure_mesh()
-            .x_labels(8)
             .y_labels(8)
-            .x_label_formatter(&|d| start.add_days(*d).to_string())
+            .x_label_formatter(&|d| tick_label(start.add_days(*d)))
             .y_label_formatter(&|v| axis_number(*v))
             .x_desc(words::date(self.lang))
             .y_desc(format!(
@@ -156,5 +158,55 @@ impl Series {
             .draw()
             .map_err(fail)?;
         Ok(())
+    }
+}
+
+/// Ticks on calendar boundaries, not at odd dates: every 1 January within the horizon, or
+/// every quarter's first day when it spans under three years (day indices from `start`).
+fn calendar_ticks(start: Date, days: i32) -> Vec<i32> {
+    let (first_year, _, _) = start.ymd();
+    let months: &[u32] = if days < 3 * 365 { &[1, 4, 7, 10] } else { &[1] };
+    let mut ticks = Vec::new();
+    for year in first_year..=first_year + days / 365 + 1 {
+        for &month in months {
+            let Some(date) = Date::from_ymd(year, month, 1) else {
+                continue;
+            };
+            let day = date.days_since(start);
+            if (0..days).contains(&day) {
+                ticks.push(day);
+            }
+        }
+    }
+    ticks
+}
+
+/// A year start as "2024", another month start as "2024-04".
+fn tick_label(date: Date) -> String {
+    match date.ymd() {
+        (year, 1, 1) => year.to_string(),
+        (year, month, _) => format!("{year}-{month:02}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_fall_on_year_or_quarter_starts() {
+        let start = Date::from_ymd(2023, 1, 1).unwrap();
+        let four_years = calendar_ticks(start, 1461);
+        let labels: Vec<String> = four_years
+            .iter()
+            .map(|d| tick_label(start.add_days(*d)))
+            .collect();
+        assert_eq!(labels, ["2023", "2024", "2025", "2026"]);
+        let mid = Date::from_ymd(2024, 9, 1).unwrap();
+        let labels: Vec<String> = calendar_ticks(mid, 200)
+            .iter()
+            .map(|d| tick_label(mid.add_days(*d)))
+            .collect();
+        assert_eq!(labels, ["2024-10", "2025"]); // 200 days end on 2025-03-19
     }
 }

@@ -208,4 +208,13 @@ fn feasibility_and_index_charts_follow_the_points_table() {
             .unwrap()
             .contains("indices_resolution_rate")
     );
+    // A Morris or Saltelli folder gets index charts only: no straight-line tornado or
+    // heatmap through its points to contradict μ* and S1.
+    for entry in std::fs::read_dir(out.join("charts")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("indices_"),
+            "{name} in a sensitivity folder"
+        );
+    }
 }
