@@ -273,6 +273,8 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
             2,
         ));
     }
+    body.push_str(&policy_cost_section(&s["policy_cost"]));
+    body.push_str(&parameter_sets_section(s));
     body.push_str("<h2>Charts</h2>\n");
     body.push_str(&charts(drawn));
     let footer = provenance(&[
@@ -287,6 +289,100 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
         &body,
         &footer,
     )
+}
+
+/// The city's outlays by programme over the whole run (`summary.json`'s `policy_cost`):
+/// mean and 90 % interval over the replicates.
+fn policy_cost_section(cost: &Value) -> String {
+    let Some(by) = cost["by_programme"].as_object() else {
+        return String::new();
+    };
+    let row = |name: &str, v: &Value| {
+        vec![
+            name.to_owned(),
+            num(&v["mean"]),
+            format!("{} – {}", num(&v["p05"]), num(&v["p95"])),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = by.iter().map(|(k, v)| row(k, v)).collect();
+    rows.push(row("total", &cost["total_yuan"]));
+    let mut out = String::from(
+        "<h2>Policy cost</h2>\n<p>What the city spends on each programme from the start to the \
+         end of the run, in yuan (docs/MODEL.md §11).</p>\n",
+    );
+    out.push_str(&table(
+        &["programme", "outlay (mean)", "90 % interval"],
+        &rows,
+        1,
+    ));
+    out
+}
+
+/// The posterior's parameter sets the replicates ran (`summary.json`'s `posterior` and
+/// `replicate_parameters`), so that a reader sees the intervals cover the parameters' spread
+/// as well as the seeds': per parameter, the range of values drawn; empty without a
+/// posterior.
+fn parameter_sets_section(s: &Value) -> String {
+    let Some(posterior) = s["posterior"].as_object() else {
+        return String::new();
+    };
+    let drawn = s["replicate_parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut rows_used: Vec<u64> = drawn.iter().filter_map(|r| r["row"].as_u64()).collect();
+    rows_used.sort_unstable();
+    rows_used.dedup();
+    let mut out = format!(
+        "<h2>Parameter sets</h2>\n<p>Each replicate ran one parameter set drawn from the \
+         posterior <code>{}</code> ({} rows; docs/MODEL.md §17): {} distinct set(s) over {} \
+         replicate(s), {} replicate(s) per set. The intervals above cover both the parameter \
+         sets and the seeds.</p>\n",
+        escape(&text(&posterior["file"])),
+        posterior["rows"].as_u64().unwrap_or(0),
+        rows_used.len(),
+        drawn.len(),
+        s["seeds_per_set"].as_u64().unwrap_or(1),
+    );
+    let set_here: Vec<String> = posterior["set_by_scenario"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(text)
+        .collect();
+    if !set_here.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Set by the scenario file, so not drawn: {}.</p>",
+            escape(&set_here.join(", "))
+        );
+    }
+    let keys: Vec<String> = posterior["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(text)
+        .filter(|k| !set_here.contains(k))
+        .collect();
+    let rows: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            let values: Vec<f64> = drawn
+                .iter()
+                .filter_map(|r| r["values"][k.as_str()].as_f64())
+                .collect();
+            let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let range = if lo.is_finite() {
+                format!("{} – {}", fmt_value(lo), fmt_value(hi))
+            } else {
+                "–".to_owned()
+            };
+            vec![k.clone(), range]
+        })
+        .collect();
+    out.push_str(&table(&["parameter", "values drawn (min – max)"], &rows, 1));
+    out
 }
 
 /// The report of a sweep folder.
@@ -428,9 +524,25 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
                 r.p_met
                     .map_or_else(|| "–".into(), |p| format!("{:.0} %", p * 100.0)),
                 opt(r.yuan_per_unit),
+                match r.diff_meaningful {
+                    Some(true) => "yes".into(),
+                    Some(false) => "no".into(),
+                    None => "–".into(),
+                },
+                match (r.variance_parameters, r.variance_seeds) {
+                    (Some(p), Some(s)) if p + s > 0.0 => format!("{:.0} %", 100.0 * p / (p + s)),
+                    _ => "–".into(),
+                },
             ]
         })
         .collect();
+    body.push_str(
+        "<p>“Matters” says whether the mean difference reaches the KPI's smallest meaningful \
+         difference (data/kpis.toml). “From parameters” is the share of the difference's \
+         variance that the posterior's parameter sets cause, the rest being the seeds' \
+         (runs with <code>--seeds-per-set</code> 2 or more): a high share means more data, not \
+         more replicates, would narrow the interval.</p>\n",
+    );
     body.push_str(&table(
         &[
             "figure",
@@ -441,6 +553,8 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
             "difference (90 % interval)",
             "P(target met)",
             "yuan per unit",
+            "matters",
+            "from parameters",
         ],
         &rows,
         4,

@@ -208,6 +208,22 @@ fn a_scenario_with_a_posterior_runs_an_ensemble_and_records_each_replicates_para
         .success();
     let s2: serde_json::Value = serde_json::from_slice(&read(&out, "summary.json")).unwrap();
     assert_eq!(s2["replicate_parameters"], summary["replicate_parameters"]);
+    // The run report says which parameter sets ran and what the programmes cost.
+    reformsim()
+        .args(["chart", "--format", "svg", "-q"])
+        .arg(&outs[0])
+        .assert()
+        .success();
+    let html = String::from_utf8(read(&outs[0], "report.html")).unwrap();
+    assert!(html.contains("<h2>Parameter sets</h2>") && html.contains("<h2>Policy cost</h2>"));
+    assert!(
+        html.contains(&format!(
+            "{} distinct set(s) over 10 replicate(s)",
+            rows.len()
+        )),
+        "the report counts the sets drawn"
+    );
+    assert!(html.contains("production.drag_per_open_problem"));
 }
 
 #[test]
@@ -385,6 +401,11 @@ fn nested_replicates_let_compare_split_an_effects_variance() {
         .assert()
         .success();
     let c: serde_json::Value = serde_json::from_slice(&read(&cmp, "comparison.json")).unwrap();
+    let html = String::from_utf8(read(&cmp, "report.html")).unwrap();
+    assert!(
+        html.contains("from parameters"),
+        "the report shows the variance split"
+    );
     let row = common::effect_row(&c, "open_problems", "nest-off", "2024-12-31");
     let (p, s) = (
         row["variance_parameters"].as_f64().unwrap(),
