@@ -188,10 +188,22 @@ pub fn write_charts(dir: &Path, charts: &[Chart], format: Format) -> Result<Vec<
         })
 }
 
-/// Removes the images in `out` that this drawing did not write (a chart an earlier draw made
-/// and this one skips, such as a KPI that no longer varies), so the folder never shows a
-/// chart the report does not.
+/// Name prefixes of the charts reformsim draws into a folder's `charts/`.
+const CHART_PREFIXES: &[&str] = &[
+    "series-",
+    "target-gap",
+    "heatmap-",
+    "line-",
+    "tornado-",
+    "compare-",
+    "indices_",
+];
+
+/// Removes the images in `out` that reformsim drew earlier and this drawing did not (a chart
+/// of a KPI that no longer varies), so the folder never shows a chart the report does not.
+/// An image named otherwise is the planner's own and is kept.
 fn remove_stale_charts(out: &Path, charts: &[Chart], format: Format) -> Result<()> {
+    let ours = |stem: &str| CHART_PREFIXES.iter().any(|p| stem.starts_with(p));
     let written = |stem: &str, ext: &str| {
         charts.iter().any(|c| c.name == stem)
             && (if ext == "svg" {
@@ -210,7 +222,7 @@ fn remove_stale_charts(out: &Path, charts: &[Chart], format: Format) -> Result<(
         ) else {
             continue;
         };
-        if matches!(ext, "png" | "svg") && !written(stem, ext) {
+        if matches!(ext, "png" | "svg") && ours(stem) && !written(stem, ext) {
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove the stale chart {}", path.display()))?;
         }

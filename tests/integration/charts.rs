@@ -263,13 +263,21 @@ fn a_sweep_writes_heatmaps_tornados_and_a_report() {
         line.contains("firms_visited@2024-11-13") && line.contains("p_met_B13"),
         "{line}"
     );
-    // A redraw of the same folder leaves no image the report does not show.
+    // A redraw of the same folder leaves no chart of its own that the report does not show,
+    // and keeps an image the planner saved there.
     std::fs::write(out.join("charts/heatmap-stale.png"), b"old").unwrap();
+    std::fs::write(out.join("charts/my-notes.png"), b"mine").unwrap();
     reformsim()
         .args(["chart", "--quiet"])
         .arg(&out)
         .assert()
         .success();
+    assert!(!out.join("charts/heatmap-stale.png").exists());
+    assert_eq!(
+        std::fs::read(out.join("charts/my-notes.png")).unwrap(),
+        b"mine"
+    );
+    std::fs::remove_file(out.join("charts/my-notes.png")).unwrap();
     assert_eq!(check_charts(&out), charts);
 }
 
