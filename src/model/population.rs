@@ -427,6 +427,22 @@ fn poisson(rng: &mut StreamRng, mean: f64) -> u32 {
 mod tests {
     use super::*;
 
+    /// Above the reference size (the above-scale median) the shock sd falls as size^−β, so
+    /// a firm 100× larger is 100^0.18 ≈ 2.3× calmer; at or below it, the sd is the base one.
+    #[test]
+    fn larger_firms_are_calmer_and_small_ones_keep_the_base_volatility() {
+        let s: Scenario = toml::from_str("[scenario]\nname = \"t\"").unwrap();
+        let t = FirmTemplate::from_scenario(&s);
+        let base = s.production.volatility / 365f64.sqrt();
+        let reference = s.population.value_added_median_yuan.above_scale / 365.0;
+        assert!((t.shock_sd(reference) - base).abs() < 1e-15);
+        assert!((t.shock_sd(reference / 50.0) - base).abs() < 1e-15);
+        let ratio = base / t.shock_sd(100.0 * reference);
+        let want = 100f64.powf(s.production.volatility_size_exponent);
+        assert!((ratio - want).abs() < 1e-9, "{ratio} against {want}");
+        assert!(t.shock_sd(10.0 * reference) > t.shock_sd(1_000.0 * reference));
+    }
+
     #[test]
     fn tier_counts_sum_to_the_population() {
         for n in [1, 7, 100, 14_500, 1_000_003] {
