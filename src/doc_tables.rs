@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::date::Date;
 use crate::engine::{RunResult, run_replicates};
 use crate::report::{fmt_value, paired_differences, spread, values_at};
-use crate::scenario::LoadedScenario;
+use crate::scenario::{LoadedScenario, Scenario};
 use crate::seeds::Seeds;
 
 /// Replicates behind the "mean of N seeds" columns.
@@ -28,6 +28,10 @@ pub const FUNDS_EFFECTS: &str = "funds-effects";
 pub const LEVER_PATHS: &str = "lever-paths";
 /// What the observed figures pin down: the shipped posterior's identification table (§17).
 pub const IDENTIFICATION: &str = "identification";
+/// One lever changed at a time on the default seed, point model, 2024 only (§6).
+pub const LEVER_ILLUSTRATIONS: &str = "lever-illustrations";
+/// One land lever changed at a time, the same way (§9.7).
+pub const LAND_ILLUSTRATIONS: &str = "land-illustrations";
 
 /// The shipped posterior's identification table, as `calibrate --method abc` wrote it.
 pub const IDENTIFICATION_CSV: &str = "seeds/posterior-identification.csv";
@@ -110,7 +114,177 @@ pub fn blocks(
         (FUNDS_EFFECTS, funds_effects_table(first, &without, &hard)),
         (LEVER_PATHS, lever_paths_table(root, results)?),
         (IDENTIFICATION, identification_table(root)?),
+        (
+            LEVER_ILLUSTRATIONS,
+            illustrations_table(s, &SERVICE_ILLUSTRATIONS)?,
+        ),
+        (
+            LAND_ILLUSTRATIONS,
+            illustrations_table(s, &LAND_ILLUSTRATIONS_TABLE)?,
+        ),
     ])
+}
+
+/// A change of one lever in MODEL.md's illustrations: its label and what it does to the
+/// baseline.
+type LeverChange = (&'static str, fn(&mut Scenario));
+
+/// One table of one-lever illustrations: the changes, and the KPIs it shows with the date
+/// of each.
+struct Illustrations {
+    changes: &'static [LeverChange],
+    kpis: &'static [(&'static str, &'static str)],
+}
+
+/// The reporting date of A1–A5, and the end of the illustrations' horizon.
+const REPORTING: &str = "2024-11-13";
+const YEAR_END: &str = "2024-12-31";
+
+/// §6: the campaign and ticket levers.
+const SERVICE_ILLUSTRATIONS: Illustrations = Illustrations {
+    changes: &[
+        ("baseline", |_| {}),
+        ("no campaign (`visits_per_day` all 0)", |s| {
+            let v = &mut s.levers.campaign.visits_per_day;
+            (v.leading, v.key, v.above_scale, v.other) = (0, 0, 0, 0);
+        }),
+        ("visit capacity halved", |s| {
+            let v = &mut s.levers.campaign.visits_per_day;
+            (v.leading, v.key, v.above_scale, v.other) =
+                (v.leading / 2, v.key / 2, v.above_scale / 2, v.other / 2);
+        }),
+        ("`coverage.other` = 1.0", |s| {
+            s.levers.campaign.coverage.other = 1.0;
+        }),
+        ("triage delay 2 days", |s| s.levers.triage.delay_days = 2),
+        ("triage delay 5 days", |s| s.levers.triage.delay_days = 5),
+        ("every department's capacity halved", |s| {
+            for d in &mut s.departments {
+                d.capacity = (d.capacity / 2).max(1);
+            }
+        }),
+        ("escalation after 3 days", |s| {
+            s.levers.escalation.after_days = 3
+        }),
+        ("escalation off (after 30 days, speed-up 1)", |s| {
+            s.levers.escalation.after_days = 30;
+            s.levers.escalation.speedup = 1.0;
+        }),
+        ("re-visit share 1.0", |s| s.levers.revisits.share = 1.0),
+        ("no-problem visit cost 0", |s| {
+            s.levers.campaign.no_problem_visit_cost_days = 0.0;
+        }),
+    ],
+    kpis: &[
+        ("firms_visited", REPORTING),
+        ("tickets_collected", REPORTING),
+        ("resolution_rate", REPORTING),
+        ("tickets_revisited", REPORTING),
+        ("mean_days_to_resolve", REPORTING),
+        ("tickets_escalated", REPORTING),
+        ("satisfaction_rate", REPORTING),
+        ("open_problems", REPORTING),
+        ("disturbance_cost_yuan", YEAR_END),
+        ("value_added_growth_ytd", YEAR_END),
+        ("investment_growth_ytd", YEAR_END),
+    ],
+};
+
+/// §9.7: the land levers.
+const LAND_ILLUSTRATIONS_TABLE: Illustrations = Illustrations {
+    changes: &[
+        ("baseline", |_| {}),
+        (
+            "lease-first supply mix (as `lease-first-land.toml`, without its devolution)",
+            |s| {
+                let m = &mut s.levers.land.supply_mix;
+                (m.transfer, m.long_term_lease, m.lease_then_transfer) = (0.05, 0.3, 0.35);
+                (m.flexible_term, m.standard_factory) = (0.15, 0.15);
+            },
+        ),
+        (
+            "half of supply standard factories, 3 m m² built a year (as `standard-factory-push.toml`, from 2023)",
+            |s| {
+                let m = &mut s.levers.land.supply_mix;
+                (m.transfer, m.long_term_lease, m.lease_then_transfer) = (0.2, 0.05, 0.15);
+                (m.flexible_term, m.standard_factory) = (0.1, 0.5);
+                s.levers.land.standard_factory_new_m2_per_year = 3_000_000.0;
+            },
+        ),
+        ("no new standard-factory floor space", |s| {
+            s.levers.land.standard_factory_new_m2_per_year = 0.0;
+        }),
+        ("devolved approvals factor 1 (no devolution)", |s| {
+            s.levers.land.devolved_approvals_factor = 1.0;
+        }),
+        ("devolved approvals factor 3", |s| {
+            s.levers.land.devolved_approvals_factor = 3.0;
+        }),
+        ("亩均 threshold 1,000,000 yuan/mu", |s| {
+            s.levers.land.mu_threshold_yuan = 1_000_000.0;
+        }),
+        ("reclaim share 0.4", |s| s.levers.land.reclaim_share = 0.4),
+        ("initial land occupancy 0.99", |s| {
+            s.land.initial_land_occupancy = 0.99;
+        }),
+    ],
+    kpis: &[
+        ("mean_days_to_obtain_land", YEAR_END),
+        ("land_requests_waiting", YEAR_END),
+        ("land_occupancy", YEAR_END),
+        ("standard_factory_occupancy", YEAR_END),
+        ("value_added_per_mu", YEAR_END),
+        ("land_reclaimed_mu", YEAR_END),
+        ("projects_commissioned", YEAR_END),
+        ("value_added_growth_ytd", YEAR_END),
+        ("investment_growth_ytd", YEAR_END),
+    ],
+};
+
+/// MODEL.md's one-lever illustrations: the baseline's default seed with its parameters at
+/// their point values (no posterior), run to the end of 2024, once as shipped and once per
+/// change. One seed, so a row shows a direction and a size, not an interval; §6.1 has
+/// paired ensembles for the named levers.
+fn illustrations_table(baseline: &Scenario, table: &Illustrations) -> anyhow::Result<String> {
+    let date = |d: &str| Date::parse(d).map_err(|e| anyhow::anyhow!("{e}"));
+    let mut base = baseline.clone();
+    base.ensemble = None;
+    base.scenario.end = date(YEAR_END)?;
+    let mut out = String::from("| change |");
+    for (kpi, d) in table.kpis {
+        out.push_str(&format!(" `{kpi}`, {d} |"));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(table.kpis.len()));
+    out.push('\n');
+    for (label, change) in table.changes {
+        let mut s = base.clone();
+        change(&mut s);
+        let run = run_replicates(&s, s.scenario.seed, 1);
+        out.push_str(&format!("| {label} |"));
+        for (kpi, d) in table.kpis {
+            let cell = values_at(&run, kpi, date(d)?)
+                .first()
+                .map_or_else(|| "–".to_owned(), |v| illustration(kpi, *v));
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A value of an illustration table: money in million yuan, shares in %, the rest as `fmt`.
+fn illustration(kpi: &str, v: f64) -> String {
+    let unit = crate::kpi_catalogue::kpi(kpi).map_or("", |k| k.unit);
+    if kpi.ends_with("_yuan") {
+        format!("{:.0} m", v / 1e6)
+    } else if unit == "yuan/mu/year" {
+        format!("{:.3} m", v / 1e6)
+    } else if unit == "%" && !kpi.ends_with("_growth_ytd") {
+        format!("{v:.2} %")
+    } else {
+        fmt(kpi, v)
+    }
 }
 
 /// The identification table of MODEL.md §17 from the shipped `seeds/posterior-identification.csv`.

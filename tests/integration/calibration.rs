@@ -92,14 +92,15 @@ fn mean_of_ten_posterior_replicates_reproduces_the_observed_figures() {
     check(&all[..10]);
 }
 
-/// docs/MODEL.md shows the tables fresh runs give (§5 calibration, §6.1 lever paths, §10
-/// innovation, §12.9 funds), never stale ones.
+/// docs/MODEL.md shows the tables fresh runs give (§5 calibration, §6 and §9.7 one-lever
+/// illustrations, §6.1 lever paths, §10 innovation, §12.9 funds, §17 identification),
+/// never stale ones.
 #[test]
 fn the_computed_tables_in_model_md_are_what_fresh_runs_give() {
     let (loaded, results) = baseline_runs();
     let doc = std::fs::read_to_string(common::root().join("docs/MODEL.md")).unwrap();
     let fresh = blocks(&common::root(), loaded, results).unwrap();
-    assert_eq!(fresh.len(), 6);
+    assert_eq!(fresh.len(), 8);
     for (name, fresh) in fresh {
         let shown = block(&doc, name).unwrap_or_else(|| panic!("MODEL.md has no `{name}` block"));
         assert!(
