@@ -42,3 +42,4 @@ pub mod seeds;
 pub mod sensitivity;
 pub mod sweep;
 pub mod systems;
+pub mod workbook;

@@ -188,6 +188,55 @@ pub fn with_bom(csv: Vec<u8>) -> Vec<u8> {
     out
 }
 
+/// `calibration.csv`: the calibration table of summary.json, one row per observed figure,
+/// with the tolerance as a number and its unit in a column of its own, and booleans as
+/// true/false.
+pub fn calibration_csv(rows: &[crate::report::CalibrationRow]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "kpi",
+        "date",
+        "role",
+        "observed",
+        "simulated",
+        "p05",
+        "p95",
+        "rel_error",
+        "tolerance",
+        "tolerance_unit",
+        "within_tolerance",
+        "inside_interval",
+        "status",
+        "construction",
+    ])?;
+    let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+    for r in rows {
+        w.write_record([
+            r.id.clone(),
+            r.kpi.clone(),
+            r.date.to_string(),
+            r.role.to_owned(),
+            r.observed.to_string(),
+            num(r.simulated),
+            num(r.p05),
+            num(r.p95),
+            num(r.rel_error),
+            r.tolerance.to_string(),
+            r.tolerance_unit.clone(),
+            r.within_tolerance.to_string(),
+            // Empty with one replicate: there is no interval to be inside.
+            r.inside_interval
+                .map_or_else(String::new, |b| b.to_string()),
+            r.status.to_owned(),
+            r.construction.clone().unwrap_or_default(),
+        ])?;
+    }
+    w.into_inner()
+        .map(with_bom)
+        .map_err(|e| anyhow::anyhow!("cannot finish calibration.csv: {e}"))
+}
+
 /// `targets.csv`: the target-gap table, with a BOM for Excel (descriptions hold Chinese).
 pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());

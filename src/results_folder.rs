@@ -24,9 +24,12 @@ pub const MARKER: &str = ".reformsim-results.json";
 /// Result files every command may leave in its folder, by exact name.
 const RESULT_FILES: &[&str] = &[
     MARKER,
+    // every command's tables for Excel
+    crate::workbook::WORKBOOK,
     // run
     "metrics.csv",
     "targets.csv",
+    "calibration.csv",
     "summary.json",
     "scenario.json",
     "report.html",

@@ -92,11 +92,12 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     let mut json = serde_json::to_vec_pretty(&c).context("cannot serialise comparison.json")?;
     json.push(b'\n');
     write_atomic(&dir.join("comparison.json"), &json)?;
+    crate::workbook::write_workbook(dir, &[("comparison", "comparison.csv")])?;
     let drawn = draw_folder(dir, args.format, args.lang)?;
     folder.commit()?;
     if !args.quiet {
         println!(
-            "compared {} scenario(s) with {}; wrote {}/{{comparison.csv,comparison.json}}",
+            "compared {} scenario(s) with {}; wrote {}/{{comparison.csv,comparison.json,workbook.xlsx}}",
             c.scenarios.len() - 1,
             c.scenarios[0].name,
             out.display()

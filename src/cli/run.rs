@@ -204,6 +204,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let dir = folder.path();
     write_atomic(&dir.join("metrics.csv"), &metrics_csv(&results)?)?;
     write_atomic(&dir.join("targets.csv"), &targets_csv(&targets)?)?;
+    if loaded.seeds.is_some() {
+        write_atomic(
+            &dir.join("calibration.csv"),
+            &crate::output::calibration_csv(&calibration)?,
+        )?;
+    }
     let mut json = serde_json::to_vec_pretty(&summary).context("cannot serialise summary.json")?;
     json.push(b'\n');
     write_atomic(&dir.join("summary.json"), &json)?;
@@ -212,6 +218,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         serde_json::to_vec_pretty(&loaded.scenario).context("cannot serialise scenario.json")?;
     resolved.push(b'\n');
     write_atomic(&dir.join("scenario.json"), &resolved)?;
+    crate::workbook::write_workbook(
+        dir,
+        &[
+            ("metrics", "metrics.csv"),
+            ("targets", "targets.csv"),
+            ("calibration", "calibration.csv"),
+        ],
+    )?;
     // Charts and report.html are drawn in the staging folder too: the run folder appears
     // with all of them or not at all.
     let drawn = if args.no_charts {
@@ -233,8 +247,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             args.replicates,
             crate::memory::human(memory)
         );
+        let calibration_file = if loaded.seeds.is_some() {
+            "calibration.csv,"
+        } else {
+            ""
+        };
         println!(
-            "wrote {}/{{metrics.csv,targets.csv,summary.json,scenario.json}}",
+            "wrote {}/{{metrics.csv,targets.csv,{calibration_file}summary.json,scenario.json,workbook.xlsx}}",
             out.display()
         );
         if let Some(d) = &drawn {

@@ -128,6 +128,15 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         &out.join("feasibility.csv"),
         &feasibility::feasibility_csv(&feasible)?,
     )?;
+    crate::workbook::write_workbook(
+        &out,
+        &[
+            ("sensitivity", "sensitivity.csv"),
+            ("feasibility", "feasibility.csv"),
+            ("points", "points.csv"),
+            ("runs", "runs.csv"),
+        ],
+    )?;
     // Redraw the folder's charts now that sensitivity.csv is there: the index bar charts
     // join the sweep's, and report.html shows them.
     let drawn = if args.sweep.no_charts {

@@ -170,7 +170,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             quiet: args.quiet,
         },
     )?;
-    // Charts need the whole points table, so only an unsharded sweep draws them.
+    // Charts and the workbook need the whole points table, so only an unsharded sweep
+    // writes them (`sweep merge` writes the workbook of a sharded one).
+    if shard.is_none() {
+        crate::workbook::write_workbook(&out, SWEEP_SHEETS)?;
+    }
     let drawn = if args.no_charts || shard.is_some() {
         None
     } else {
@@ -266,10 +270,14 @@ fn human(seconds: f64) -> String {
     }
 }
 
+/// The sheets of a sweep folder's workbook: the per-point means first, then every run.
+pub const SWEEP_SHEETS: &[(&str, &str)] = &[("points", "points.csv"), ("runs", "runs.csv")];
+
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     let n = sweep::merge(&args.dirs, &args.out, args.force)?;
+    crate::workbook::write_workbook(&args.out, SWEEP_SHEETS)?;
     println!(
-        "merged {n} shard(s) into {}/{{runs.csv,points.csv,manifest.json}}",
+        "merged {n} shard(s) into {}/{{runs.csv,points.csv,manifest.json,workbook.xlsx}}",
         args.out.display()
     );
     Ok(())

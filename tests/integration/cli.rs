@@ -12,6 +12,86 @@ fn reformsim() -> Command {
     cmd
 }
 
+/// A file of an xlsx archive, as text.
+fn xlsx_part(archive: &mut zip::ZipArchive<std::fs::File>, name: &str) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// A run folder holds calibration.csv and workbook.xlsx, whose cells are typed: dates as
+/// dates, booleans as booleans, and KPI headers with their units (issue 19).
+#[test]
+fn a_run_folder_holds_calibration_csv_and_a_typed_workbook() {
+    let out = tempfile::tempdir().unwrap();
+    reformsim()
+        .args(["run", "tests/data/small-city.toml", "--no-charts", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("workbook.xlsx"));
+    let calibration = std::fs::read(out.path().join("calibration.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(&calibration[3..]);
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (within, tolerance) = (col("within_tolerance"), col("tolerance"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(["true", "false"].contains(&&r[within]), "{r:?}");
+        assert!(r[tolerance].parse::<f64>().is_ok(), "{r:?}");
+    }
+
+    let file = std::fs::File::open(out.path().join("workbook.xlsx")).unwrap();
+    let mut xlsx = zip::ZipArchive::new(file).unwrap();
+    let book = xlsx_part(&mut xlsx, "xl/workbook.xml");
+    let book = roxmltree::Document::parse(&book).unwrap();
+    let sheets: Vec<&str> = book
+        .descendants()
+        .filter(|n| n.has_tag_name("sheet"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(sheets, ["metrics", "targets", "calibration"]);
+    let strings = xlsx_part(&mut xlsx, "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("value_added_yuan (yuan/day)"),
+        "units in the header row"
+    );
+    // metrics: D2 is the small city's first day, 2024-06-01, a date cell (Excel's serial
+    // day 45444 with a date format), not the text "2024-06-01".
+    let csv_text = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
+    assert_eq!(
+        csv_text.lines().nth(1).unwrap().split(',').nth(3),
+        Some("2024-06-01")
+    );
+    let metrics = xlsx_part(&mut xlsx, "xl/worksheets/sheet1.xml");
+    let metrics = roxmltree::Document::parse(&metrics).unwrap();
+    let d2 = metrics
+        .descendants()
+        .find(|n| n.attribute("r") == Some("D2"))
+        .expect("a D2 cell");
+    assert!(
+        d2.attribute("s").is_some() && d2.attribute("t").is_none(),
+        "{d2:?}"
+    );
+    assert_eq!(
+        d2.children()
+            .find(|n| n.has_tag_name("v"))
+            .and_then(|v| v.text()),
+        Some("45444")
+    );
+    // targets and calibration: `met` and `within_tolerance` are boolean cells.
+    for sheet in ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"] {
+        let xml = xlsx_part(&mut xlsx, sheet);
+        assert!(xml.contains("t=\"b\""), "{sheet} has boolean cells");
+    }
+}
+
 #[test]
 fn run_writes_three_files_and_prints_both_tables() {
     let out = tempfile::tempdir().unwrap();

@@ -104,6 +104,10 @@ fn kpi_flag_gives_effect_rows_for_the_named_kpi() {
     assert_eq!(land["unit"], "days");
     assert!(land["diff_mean"].as_f64().unwrap().is_finite(), "{land}");
     assert!(land["diff_excludes_zero"].is_boolean(), "{land}");
+    assert!(
+        dir.path().join("cmp/workbook.xlsx").is_file(),
+        "comparison workbook"
+    );
     let csv = std::fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
     assert!(
         csv.lines()

@@ -134,6 +134,7 @@ fn feasibility_and_index_charts_follow_the_points_table() {
         .assert()
         .success()
         .stdout(predicates::str::contains("Target feasibility"));
+    assert!(out.join("workbook.xlsx").is_file(), "sensitivity workbook");
     // Every p_met_ column of points.csv gives one row per lever, by the documented rule.
     let mut points = csv::Reader::from_path(out.join("points.csv")).unwrap();
     let header: Vec<String> = points

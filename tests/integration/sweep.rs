@@ -64,9 +64,14 @@ fn reference() -> PathBuf {
 #[test]
 fn one_and_two_jobs_write_the_same_bytes() {
     let one = tempfile::tempdir().unwrap();
-    // Without charts, so that the folder holds exactly the sweep's three files.
+    // Without charts, so that the folder holds exactly the sweep's three files and its
+    // workbook.
     sweep(one.path(), &["--jobs", "1", "--no-charts"]);
     assert_same(one.path(), &reference());
+    assert!(
+        read(one.path(), "workbook.xlsx") == read(&reference(), "workbook.xlsx"),
+        "workbook.xlsx differs between 1 and 2 jobs"
+    );
     let runs = String::from_utf8(read(one.path(), "runs.csv")).unwrap();
     // 2 × 3 points × 3 replicates, sorted by run id.
     let ids: Vec<u64> = runs
@@ -80,8 +85,9 @@ fn one_and_two_jobs_write_the_same_bytes() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    // The three files and the marker that says the folder holds reformsim's results.
-    assert_eq!(names.len(), 4, "{names:?}");
+    // The three files, the workbook and the marker that says the folder holds reformsim's
+    // results.
+    assert_eq!(names.len(), 5, "{names:?}");
     assert!(
         names.iter().any(|n| n == ".reformsim-results.json"),
         "{names:?}"
@@ -183,6 +189,10 @@ fn assert_merges_to_reference(dir: &Path) {
         .assert()
         .success();
     assert_same(merged.path(), &reference());
+    assert!(
+        merged.path().join("workbook.xlsx").is_file(),
+        "merged workbook"
+    );
 }
 
 #[test]
