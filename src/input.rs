@@ -115,8 +115,30 @@ impl Source {
         })
     }
 
-    /// Parses the text as TOML into `T`, naming the key path of any type error.
+    /// Parses the text as TOML into `T`, naming the key path of every type error and
+    /// unknown key it can find in one pass ([`Source::more_errors`]).
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, InputErrors> {
+        self.parse_all(|_: &T| Vec::new())
+    }
+
+    /// Parses the text into `T` and runs a file type's own `check` on it: the value and the
+    /// SHA-256 of the text, or every problem placed on its line.
+    pub fn parse_checked<T: DeserializeOwned>(
+        &self,
+        check: impl Fn(&T) -> Vec<Problem>,
+    ) -> Result<(T, String), InputErrors> {
+        let value = self.parse_all(check)?;
+        Ok((value, crate::scenario::hex_sha256(self.text.as_bytes())))
+    }
+
+    /// Parses the text into `T` and runs `check` on it, reporting in one pass every problem
+    /// it can find: every unknown key and wrong type, and when the rest of the file reads
+    /// cleanly, the checks' problems too (bad values, cross-field rules). Only a TOML
+    /// syntax error stops the reading at once: past it, nothing can be read reliably.
+    pub fn parse_all<T: DeserializeOwned>(
+        &self,
+        check: impl Fn(&T) -> Vec<Problem>,
+    ) -> Result<T, InputErrors> {
         let de = toml::Deserializer::parse(&self.text).map_err(|e| {
             let line = e.span().map(|s| self.line_of(s.start));
             let mut message = first_line(e.message());
@@ -132,30 +154,93 @@ impl Source {
             }
             self.errors(vec![(line, None, message)])
         })?;
-        serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let key = (path != "." && path != "?").then_some(path);
-            let line = inner
-                .span()
-                .map(|s| self.line_of(s.start))
-                .or_else(|| key.as_deref().and_then(|k| self.line_of_key(k)));
-            self.errors(vec![(line, key, explain(inner.message()))])
-        })
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(value) => {
+                let problems = check(&value);
+                if problems.is_empty() {
+                    Ok(value)
+                } else {
+                    Err(self.place(problems))
+                }
+            }
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let key = (path != "." && path != "?").then_some(path);
+                let line = inner
+                    .span()
+                    .map(|s| self.line_of(s.start))
+                    .or_else(|| key.as_deref().and_then(|k| self.line_of_key(k)));
+                let mut items = vec![(line, key.clone(), explain(inner.message()))];
+                let (more, rest) = self.more_errors::<T>(key.as_deref());
+                items.extend(more);
+                if let Some(rest) = rest {
+                    items.extend(
+                        check(&rest)
+                            .into_iter()
+                            .map(|p| (self.line_of_key(&p.key), Some(p.key), p.message)),
+                    );
+                }
+                // Top to bottom, as the planner reads the file; problems with no line last.
+                items.sort_by_key(|(line, _, _)| line.unwrap_or(usize::MAX));
+                Err(self.errors(items))
+            }
+        }
     }
 
-    /// Parses the text into `T` and runs a file type's own `check` on it: the value and the
-    /// SHA-256 of the text, or every problem placed on its line.
-    pub fn parse_checked<T: DeserializeOwned>(
-        &self,
-        check: impl FnOnce(&T) -> Vec<Problem>,
-    ) -> Result<(T, String), InputErrors> {
-        let value: T = self.parse()?;
-        let problems = check(&value);
-        if !problems.is_empty() {
-            return Err(self.place(problems));
+    /// The type errors and unknown keys after the first (at `first`): each offending key is
+    /// removed from a copy of the file's tree and the rest is read again, up to
+    /// [`MAX_ERRORS`]. Also returns the value the rest gives when it reads cleanly at last
+    /// (removed keys take their defaults), so that the checks can run on it. Stops at an
+    /// error it cannot step past: a required key missing (perhaps the one it removed), or an
+    /// error with no key or inside a list of values.
+    fn more_errors<T: DeserializeOwned>(&self, first: Option<&str>) -> (Vec<Placed>, Option<T>) {
+        let mut out = Vec::new();
+        let Ok(tree) = self.text.parse::<toml::Table>() else {
+            return (out, None);
+        };
+        let mut tree = toml::Value::Table(tree);
+        let mut removed: Vec<String> = Vec::new();
+        let mut key = first.map(str::to_owned);
+        for _ in 0..MAX_ERRORS {
+            let Some(k) = key.take() else {
+                return (out, None);
+            };
+            if !remove_key(&mut tree, &k) {
+                return (out, None);
+            }
+            removed.push(k);
+            match serde_path_to_error::deserialize::<_, T>(tree.clone()) {
+                Ok(value) => return (out, Some(value)),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let message = explain(e.into_inner().message());
+                    let root = path == "." || path == "?" || path.is_empty();
+                    if message.starts_with("missing field") {
+                        // A required key is absent: reported only if the file lacked it, not
+                        // because a wrong value was removed above.
+                        let field = message.split('`').nth(1).unwrap_or_default();
+                        let full = if root {
+                            field.to_owned()
+                        } else {
+                            format!("{path}.{field}")
+                        };
+                        if !removed.contains(&full) {
+                            let line = if root { None } else { self.line_of_key(&path) };
+                            out.push((line, Some(full), message));
+                        }
+                        return (out, None);
+                    }
+                    if root {
+                        // An error with no key cannot be removed to read on.
+                        return (out, None);
+                    }
+                    out.push((self.line_of_key(&path), Some(path.clone()), message));
+                    key = Some(path);
+                }
+            }
         }
-        Ok((value, crate::scenario::hex_sha256(self.text.as_bytes())))
+        (out, None)
     }
 
     /// Turns problems from a file type's checks into errors placed on their lines.
@@ -218,6 +303,37 @@ impl Source {
         }
         best.map(|s| self.line_of(s.start))
     }
+}
+
+/// A problem before it becomes an [`InputError`]: its line, its key and the message.
+type Placed = (Option<usize>, Option<String>, String);
+
+/// Most type errors and unknown keys one reading reports: past that, a file is likely not
+/// what the command expects at all.
+pub const MAX_ERRORS: usize = 25;
+
+/// Removes the key at `path` (`levers.campaign.visits_per_dy`, `departments[0].servce`)
+/// from `tree`; false if there is no such key, or if the path ends in a list's element,
+/// whose removal would renumber the others.
+fn remove_key(tree: &mut toml::Value, path: &str) -> bool {
+    let segments = key_segments(path);
+    let Some((Segment::Key(last), parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut value = tree;
+    for segment in parents {
+        let next = match segment {
+            Segment::Key(name) => value.as_table_mut().and_then(|t| t.get_mut(*name)),
+            Segment::Index(i) => value.as_array_mut().and_then(|a| a.get_mut(*i)),
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        value = next;
+    }
+    value
+        .as_table_mut()
+        .is_some_and(|t| t.remove(*last).is_some())
 }
 
 /// Largest input file read. Scenario, seeds, sweep and calibration files are kilobytes; the

@@ -499,9 +499,11 @@ fn check_parameter(p: &Parameter, tree: &Value) -> Result<(Vec<Segment>, f64), F
     let mut probe = tree.clone();
     let current = match keypath::slot(&mut probe, &segments) {
         None => {
+            let near = crate::sweep::keypath::nearest_key(tree, &p.key)
+                .map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
             return Err(vec![(
                 "key",
-                format!("`{}` names no key of the base scenario", p.key),
+                format!("`{}` names no key of the base scenario{near}", p.key),
             )]);
         }
         Some(v) => v.as_f64().ok_or_else(|| {

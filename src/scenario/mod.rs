@@ -40,11 +40,7 @@ pub fn load(path: &Path) -> Result<LoadedScenario, InputErrors> {
     if let Some(problem) = other_kind_of_file(&source) {
         return Err(source.place(vec![problem]));
     }
-    let scenario: Scenario = source.parse()?;
-    let problems = validate(&scenario);
-    if !problems.is_empty() {
-        return Err(source.place(problems));
-    }
+    let scenario: Scenario = source.parse_all(validate)?;
     let seeds = match &scenario.scenario.seeds {
         None => None,
         Some(rel) => {

@@ -102,6 +102,37 @@ pub fn slot<'a>(tree: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> 
     Some(node)
 }
 
+/// The key path of `tree` closest to a misspelt `path` (`levers.triage.dealy_days` →
+/// `levers.triage.delay_days`), if one is close enough to be a typo.
+pub fn nearest_key(tree: &Value, path: &str) -> Option<String> {
+    let mut keys = Vec::new();
+    leaf_paths(tree, String::new(), &mut keys);
+    let options: Vec<&str> = keys.iter().map(String::as_str).collect();
+    crate::input::nearest(path, &options).map(str::to_owned)
+}
+
+/// Every key path to a value that is neither a table nor a list (the keys a sweep sets).
+fn leaf_paths(node: &Value, prefix: String, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaf_paths(v, path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaf_paths(v, format!("{prefix}[{i}]"), out);
+            }
+        }
+        _ => out.push(prefix),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +149,17 @@ mod tests {
             ]
         );
         assert_eq!(parse("a.b").unwrap().len(), 2);
+        let tree =
+            serde_json::json!({"levers": {"triage": {"delay_days": 0}}, "d": [{"capacity": 3}]});
+        assert_eq!(
+            nearest_key(&tree, "levers.triage.dealy_days").as_deref(),
+            Some("levers.triage.delay_days")
+        );
+        assert_eq!(
+            nearest_key(&tree, "d[0].capacty").as_deref(),
+            Some("d[0].capacity")
+        );
+        assert_eq!(nearest_key(&tree, "something.else.entirely"), None);
         for bad in ["", "a.", ".a", "a[x]", "a\"b", "\"open", "a..b"] {
             assert!(parse(bad).is_err(), "{bad}");
         }

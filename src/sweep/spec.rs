@@ -166,14 +166,24 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
             ),
         ));
     }
+    let before = problems.len();
     let scenario_path =
         crate::scenario::base_scenario_path(path, &h.scenario, "sweep.scenario", &mut problems);
-    if !problems.is_empty() {
+    // The parameters are checked against the base scenario, so they need it; without it the
+    // header's problems are all there is to report.
+    if problems.len() > before {
         return Err(source.place(problems));
     }
-    let base = crate::scenario::load(&scenario_path).map_err(|inner| {
-        crate::scenario::referenced(&source, "sweep.scenario", &scenario_path, inner)
-    })?;
+    let base = match crate::scenario::load(&scenario_path) {
+        Ok(base) => base,
+        Err(inner) => {
+            let mut errors = source.place(problems);
+            errors.0.extend(
+                crate::scenario::referenced(&source, "sweep.scenario", &scenario_path, inner).0,
+            );
+            return Err(errors);
+        }
+    };
     let tree = serde_json::to_value(&base.scenario).expect("a scenario always serialises");
 
     let mut paths = Vec::new();
@@ -240,10 +250,12 @@ fn check_parameter(
     }
     let mut probe = tree.clone();
     let Some(current) = keypath::slot(&mut probe, &segments) else {
+        let near = keypath::nearest_key(tree, &p.key)
+            .map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
         return Err(vec![(
             "key",
             format!(
-                "`{}` names no key of the base scenario `{}`",
+                "`{}` names no key of the base scenario `{}`{near}",
                 p.key, base.scenario.name
             ),
         )]);

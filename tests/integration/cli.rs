@@ -375,6 +375,80 @@ fn unknown_key_gets_a_suggestion() {
         .stderr(predicate::str::contains("did you mean `visits_per_day`"));
 }
 
+/// One `validate` reports every problem it can find: unknown keys in three sections, a
+/// wrong type, a value out of range and a cross-field rule, each on its own line, top to
+/// bottom (issue 19).
+#[test]
+fn validate_reports_every_problem_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.toml");
+    std::fs::write(
+        &file,
+        "[scenario]\nname = \"many\"\nsed = 5\nstart = \"2024-01-01\"\nend = \"2023-06-30\"\n\n\
+         [levers.campaign]\nvisits_per_dy = 3\n\n\
+         [levers.triage]\ndelay_days = \"two\"\n\n\
+         [levers.revisits]\nshare = 1.4\nshre = 0.5\n",
+    )
+    .unwrap();
+    let out = reformsim().arg("validate").arg(&file).assert().code(1);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    let expect = [
+        ("many.toml:3: `scenario.sed`", "did you mean `seed`?"),
+        ("many.toml:5: `scenario.end`", "before scenario.start"),
+        (
+            "many.toml:8: `levers.campaign.visits_per_dy`",
+            "did you mean `visits_per_day`?",
+        ),
+        (
+            "many.toml:11: `levers.triage.delay_days`",
+            "expected a whole number",
+        ),
+        ("many.toml:14: `levers.revisits.share`", "between 0 and 1"),
+        ("many.toml:15: `levers.revisits.shre`", "unknown key"),
+    ];
+    for (place, words) in expect {
+        assert!(
+            lines.iter().any(|l| l.contains(place) && l.contains(words)),
+            "no `{place}` … `{words}` in:\n{stderr}"
+        );
+    }
+    // Top to bottom, as the planner reads the file.
+    let at = |place: &str| lines.iter().position(|l| l.contains(place)).unwrap();
+    assert!(at("many.toml:3:") < at("many.toml:8:") && at("many.toml:8:") < at("many.toml:15:"));
+    assert!(
+        !stderr.contains("u32") && !stderr.contains("f64"),
+        "{stderr}"
+    );
+}
+
+/// A misspelt sweep key gets a suggestion, and the header's problems come with it.
+#[test]
+fn a_misspelt_sweep_key_gets_a_suggestion_with_the_other_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sweep.toml");
+    let base = common::root().join("tests/data/small-city.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[sweep]\nname = \"typo\"\nscenario = {base:?}\ndesign = \"grid\"\nreplicates = 0\n\n\
+             [[parameters]]\nkey = \"levers.triage.dealy_days\"\nvalues = [0, 1]\n"
+        ),
+    )
+    .unwrap();
+    reformsim()
+        .args(["sweep", "--plan"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`sweep.replicates`: must be at least 1",
+        ))
+        .stderr(predicate::str::contains(
+            "did you mean `levers.triage.delay_days`?",
+        ));
+}
+
 #[test]
 fn binary_non_utf8_and_missing_files_exit_1() {
     let dir = tempfile::tempdir().unwrap();
