@@ -17,7 +17,8 @@ h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #c
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}\
 th{background:#f2f2f2}td.l,th.l{text-align:left}.met{color:#0072b2;font-weight:bold}.notmet{color:#d55e00;font-weight:bold}\
 figure.chart{margin:1.5em 0}figure.chart svg{max-width:100%;height:auto;border:1px solid #ddd}\
-figcaption{font-size:.9em;color:#555}footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:.5em}";
+figcaption{font-size:.9em;color:#555}.wide{overflow-x:auto}td.n{white-space:nowrap}\
+nav.toc{background:#f7f7f7;border:1px solid #ddd;padding:.4em 1em;display:inline-block}nav.toc ol{margin:.3em 0;padding-left:1.4em}footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:.5em}";
 
 /// Text made safe for HTML.
 pub fn escape(text: &str) -> String {
@@ -52,7 +53,8 @@ pub fn today() -> Date {
 
 /// An HTML table: header cells, then rows; the first `left` columns are left-aligned.
 fn table(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
-    let mut out = String::from("<table><thead><tr>");
+    // Wide tables scroll inside their box instead of running off the page.
+    let mut out = String::from("<div class=\"wide\"><table><thead><tr>");
     for (i, h) in header.iter().enumerate() {
         let class = if i < left { " class=\"l\"" } else { "" };
         let _ = write!(out, "<th{class}>{}</th>", escape(h));
@@ -61,7 +63,12 @@ fn table(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
     for r in rows {
         out.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            let class = if i < left { " class=\"l\"" } else { "" };
+            let class = match (i < left, unbreakable(c)) {
+                (true, false) => " class=\"l\"",
+                (true, true) => " class=\"l n\"",
+                (false, true) => " class=\"n\"",
+                (false, false) => "",
+            };
             // Cells are escaped here, except the status markup made by `status`.
             let cell = if c.starts_with("<span class=") {
                 c.clone()
@@ -72,8 +79,18 @@ fn table(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     out
+}
+
+/// A date, a number or an interval of numbers: kept on one line (a date broken after
+/// `2024-` reads as two values); text cells wrap.
+fn unbreakable(cell: &str) -> bool {
+    !cell.is_empty()
+        && cell.len() <= 48
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || ",.-+±% –p".contains(c))
 }
 
 fn status(met: Option<bool>, text: &str) -> String {
@@ -156,12 +173,42 @@ fn charts(drawn: &[Drawn]) -> String {
 }
 
 fn page(title: &str, body: &str, footer: &str) -> String {
+    let (toc, body) = with_contents(body);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t}</title><style>{STYLE}</style></head>\n<body>\n<h1>{t}</h1>\n{body}\n\
+         <title>{t}</title><style>{STYLE}</style></head>\n<body>\n<h1>{t}</h1>\n{toc}{body}\n\
          <footer>{footer}</footer>\n</body></html>\n",
         t = escape(title)
+    )
+}
+
+/// A table of contents for `body`: each `<h2>` gets an id (`s1`, `s2`, ...) and a link in
+/// a numbered list. Returns the contents and the body with the ids.
+fn with_contents(body: &str) -> (String, String) {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut links = String::new();
+    let mut rest = body;
+    let mut n = 0;
+    while let Some(at) = rest.find("<h2>") {
+        let after = &rest[at + 4..];
+        let Some(end) = after.find("</h2>") else {
+            break;
+        };
+        n += 1;
+        out.push_str(&rest[..at]);
+        let _ = write!(out, "<h2 id=\"s{n}\">");
+        // The heading is already escaped markup.
+        let _ = write!(links, "<li><a href=\"#s{n}\">{}</a></li>", &after[..end]);
+        rest = after;
+    }
+    out.push_str(rest);
+    if n < 2 {
+        return (String::new(), out);
+    }
+    (
+        format!("<nav class=\"toc\"><b>Contents</b><ol>{links}</ol></nav>\n"),
+        out,
     )
 }
 
@@ -190,6 +237,7 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
         run.replicates(),
         escape(&text(&s["seed"]))
     );
+    body.push_str(&scenario_section(&run.dir));
     let cal: Vec<Vec<String>> = s["calibration"]
         .as_array()
         .into_iter()
@@ -289,6 +337,64 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn]) -> String {
         &body,
         &footer,
     )
+}
+
+/// The shipped baseline scenario, compiled in: what a run's levers are diffed against.
+const BASELINE_TOML: &str = include_str!("../scenarios/chengdu-baseline.toml");
+
+/// The scenario's description, and every key whose value differs from the shipped baseline
+/// (`scenarios/chengdu-baseline.toml`), from the run's `scenario.json`. Keys of the
+/// `[scenario]` table other than the horizon (its name, its files) are left out.
+fn scenario_section(dir: &std::path::Path) -> String {
+    let Some(run) = std::fs::read(dir.join("scenario.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    else {
+        return String::new();
+    };
+    let mut out = String::from("<h2>Scenario and levers</h2>\n");
+    let description = text(&run["scenario"]["description"]);
+    if !description.is_empty() && description != "–" {
+        let _ = writeln!(out, "<p>{}</p>", escape(&description));
+    }
+    let baseline = toml::from_str::<crate::scenario::Scenario>(BASELINE_TOML)
+        .ok()
+        .and_then(|b| serde_json::to_value(b).ok());
+    let Some(baseline) = baseline else {
+        return out;
+    };
+    let name = text(&run["scenario"]["name"]);
+    let diff: Vec<Vec<String>> = crate::compare::lever_diff(&[Some(baseline), Some(run)])
+        .into_iter()
+        .filter(|d| {
+            !d.key.starts_with("scenario.")
+                || ["scenario.start", "scenario.end", "scenario.seed"].contains(&d.key.as_str())
+        })
+        .map(|d| {
+            let mut row = vec![d.key];
+            row.extend(
+                d.values
+                    .into_iter()
+                    .map(|v| v.unwrap_or_else(|| "–".into())),
+            );
+            row
+        })
+        .collect();
+    if diff.is_empty() {
+        out.push_str(
+            "<p>Every lever and parameter is as in the shipped baseline \
+             (<code>scenarios/chengdu-baseline.toml</code>).</p>\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<p>{} key(s) differ from the shipped baseline \
+             (<code>scenarios/chengdu-baseline.toml</code>):</p>",
+            diff.len()
+        );
+        out.push_str(&table(&["key", "baseline", &name], &diff, 1));
+    }
+    out
 }
 
 /// The city's outlays by programme over the whole run (`summary.json`'s `policy_cost`):
@@ -411,7 +517,10 @@ pub fn sweep_report(sweep: &SweepFolder, drawn: &[Drawn]) -> String {
         .map(|r| {
             shown
                 .iter()
-                .map(|&i| r[i].parse::<f64>().map_or_else(|_| r[i].clone(), fmt_value))
+                .map(|&i| {
+                    r[i].parse::<f64>()
+                        .map_or_else(|_| r[i].clone(), sweep_cell)
+                })
                 .collect()
         })
         .collect();
@@ -441,6 +550,16 @@ pub fn sweep_report(sweep: &SweepFolder, drawn: &[Drawn]) -> String {
         ("master seed", m.master_seed.to_string()),
     ]);
     page(&format!("reformsim sweep: {}", m.sweep), &body, &footer)
+}
+
+/// A number of a sweep's points table: whole numbers (a point's index, a capacity, a
+/// count) without decimals, the rest as `fmt_value`.
+fn sweep_cell(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        fmt_value(v).trim_end_matches(".00").to_owned()
+    } else {
+        fmt_value(v)
+    }
 }
 
 /// The report of a comparison folder.
@@ -578,6 +697,38 @@ pub fn comparison_report(c: &Comparison, drawn: &[Drawn]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_get_ids_and_a_table_of_contents() {
+        let (toc, body) = with_contents("<p>a</p><h2>One</h2><p>b</p><h2>Two &amp; three</h2>");
+        assert_eq!(
+            body,
+            "<p>a</p><h2 id=\"s1\">One</h2><p>b</p><h2 id=\"s2\">Two &amp; three</h2>"
+        );
+        assert!(toc.contains(
+            "<li><a href=\"#s1\">One</a></li><li><a href=\"#s2\">Two &amp; three</a></li>"
+        ));
+        // One heading needs no contents.
+        assert_eq!(with_contents("<h2>Only</h2>").0, "");
+    }
+
+    #[test]
+    fn dates_numbers_and_intervals_stay_on_one_line() {
+        for cell in ["2024-11-13", "11,937", "4.31 – 4.31", "±0.5 pp", "-0.25 %"] {
+            assert!(unbreakable(cell), "{cell}");
+        }
+        for cell in ["", "construction: levers.market", "fit", "likely met"] {
+            assert!(!unbreakable(cell), "{cell}");
+        }
+    }
+
+    #[test]
+    fn sweep_cells_show_whole_numbers_without_decimals() {
+        assert_eq!(sweep_cell(3.0), "3");
+        assert_eq!(sweep_cell(12000.0), "12,000");
+        assert_eq!(sweep_cell(2.5), "2.50");
+        assert_eq!(sweep_cell(0.0), "0");
+    }
 
     #[test]
     fn escapes_markup() {

@@ -194,7 +194,15 @@ fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
     ] {
         assert!(charts.iter().any(|c| c == name), "{name} in {charts:?}");
     }
-    check_report(&out, &charts);
+    let html = check_report(&out, &charts);
+    // A table of contents, and the scenario's levers against the shipped baseline: the
+    // small city has 2,000 firms where the baseline has 14,500.
+    assert!(html.contains("<nav class=\"toc\">"), "table of contents");
+    assert!(html.contains("<a href=\"#s1\">Scenario and levers</a>"));
+    assert!(
+        html.contains("<td class=\"l\">population.firms</td><td>14500</td><td>2000</td>"),
+        "population.firms against the baseline"
+    );
     render_in_chromium(&out, charts.len());
     let targets = std::fs::read(out.join("targets.csv")).unwrap();
     assert!(
