@@ -6,6 +6,7 @@ mod bench;
 mod calibrate;
 mod chart;
 mod compare;
+mod init;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -74,6 +75,9 @@ enum Command {
     /// Fit scenario parameters to the briefing's observed figures (Nelder–Mead over
     /// replicates sharing seeds); writes the calibrated scenario, fit.csv and trace.csv.
     Calibrate(calibrate::CalibrateArgs),
+    /// Write the baseline, a lever scenario, a sweep, the seeds file and the posterior into
+    /// a folder of your own, to edit and run outside the repository.
+    Init(init::InitArgs),
 }
 
 /// Why a command failed.
@@ -107,6 +111,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Chart(args) => chart::chart(args),
         Command::Compare(args) => compare::compare(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
+        Command::Init(args) => init::init(&args),
         Command::Schema { kind } => {
             match kind {
                 SchemaKind::Scenario => print!("{}", crate::scenario::json_schema()),

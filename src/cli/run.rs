@@ -96,6 +96,16 @@ struct Summary<'a> {
 }
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
+    if args.scenario == std::path::Path::new(DEFAULT_SCENARIO) && !args.scenario.exists() {
+        let here = std::env::current_dir().unwrap_or_default();
+        return Err(anyhow::anyhow!(
+            "no scenario file given, and the default {DEFAULT_SCENARIO} is not in {}: run from \
+             the repository, name a scenario file, or write the baseline into a folder of your \
+             own with `reformsim init DIR` and run from there",
+            here.display()
+        )
+        .into());
+    }
     let mut loaded = crate::scenario::load(&args.scenario)?;
     let s = &mut loaded.scenario;
     // clap has range-checked both overrides, so the scenario stays valid. A campaign that

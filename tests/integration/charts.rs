@@ -200,7 +200,7 @@ fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
     assert!(html.contains("<nav class=\"toc\">"), "table of contents");
     assert!(html.contains("<a href=\"#s1\">Scenario and levers</a>"));
     assert!(
-        html.contains("<td class=\"l\">population.firms</td><td>14500</td><td>2000</td>"),
+        html.contains("<td class=\"l\">population.firms</td><td class=\"n\">14500</td><td class=\"n\">2000</td>"),
         "population.firms against the baseline"
     );
     render_in_chromium(&out, charts.len());

@@ -449,6 +449,46 @@ fn a_misspelt_sweep_key_gets_a_suggestion_with_the_other_problems() {
         ));
 }
 
+/// `init` writes files a planner can run outside the repository (their relative paths
+/// hold), never overwrites them, and `run` with no file outside the repository says how to
+/// get a scenario instead of naming a missing path.
+#[test]
+fn init_writes_a_runnable_folder_and_never_overwrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    reformsim().arg("init").arg(&plan).assert().success();
+    let baseline = plan.join("scenarios/chengdu-baseline.toml");
+    reformsim()
+        .arg("validate")
+        .arg(&baseline)
+        .arg(plan.join("scenarios/lease-first-land.toml"))
+        .arg(plan.join("seeds/chengdu-2024-11.toml"))
+        .assert()
+        .success();
+    reformsim()
+        .args(["sweep", "--plan"])
+        .arg(plan.join("scenarios/sweeps/triage-capacity.toml"))
+        .assert()
+        .success();
+    // A planner's edit survives a second init, which exits 1 naming the file.
+    std::fs::write(&baseline, "# mine\n").unwrap();
+    reformsim()
+        .arg("init")
+        .arg(&plan)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("never overwrites"));
+    assert_eq!(std::fs::read_to_string(&baseline).unwrap(), "# mine\n");
+    // Outside the repository, `run` alone points to init.
+    let mut elsewhere = Command::cargo_bin("reformsim").unwrap();
+    elsewhere
+        .current_dir(dir.path())
+        .args(["run", "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("reformsim init DIR"));
+}
+
 #[test]
 fn binary_non_utf8_and_missing_files_exit_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -215,7 +215,7 @@ fn a_scenario_with_a_posterior_runs_an_ensemble_and_records_each_replicates_para
         .assert()
         .success();
     let html = String::from_utf8(read(&outs[0], "report.html")).unwrap();
-    assert!(html.contains("<h2>Parameter sets</h2>") && html.contains("<h2>Policy cost</h2>"));
+    assert!(html.contains(">Parameter sets</h2>") && html.contains(">Policy cost</h2>"));
     assert!(
         html.contains(&format!(
             "{} distinct set(s) over 10 replicate(s)",
