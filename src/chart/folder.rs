@@ -22,6 +22,16 @@ fn unit(kpi: &str) -> &'static str {
     KPIS.iter().find(|k| k.key == kpi).map_or("", |k| k.unit)
 }
 
+/// A calibration row's tolerance as a half-width in the KPI's unit: `%` is relative to the
+/// observed value, `pp` and anything else are absolute.
+fn tolerance_half_width(row: &serde_json::Value, observed: f64) -> Option<f64> {
+    let t = row["tolerance"].as_f64()?;
+    match row["tolerance_unit"].as_str()? {
+        "%" => Some(observed.abs() * t / 100.0),
+        _ => Some(t),
+    }
+}
+
 /// A run: one time series per KPI with a figure, then the target-gap chart.
 pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
     let Some(&start) = run.dates.first() else {
@@ -51,6 +61,7 @@ pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
                 date,
                 value,
                 target,
+                tolerance: (!target).then(|| tolerance_half_width(f, value)).flatten(),
             });
         }
     }
@@ -99,6 +110,7 @@ pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
                 label: shorten(&label, 44),
                 percent: sim / target * 100.0,
                 met: t["met"].as_bool().unwrap_or(false),
+                p_met: t["p_met"].as_f64(),
             })
         })
         .collect();
@@ -106,7 +118,10 @@ pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
         charts.push(Chart {
             name: "target-gap".into(),
             title: words::target_gap_title(lang).into(),
-            kind: Kind::Gap(Gap { rows }),
+            kind: Kind::Gap(Gap {
+                rows,
+                words: words::gap_axes(lang),
+            }),
         });
     }
     charts

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::fail;
 use super::style::{self, MET, NOT_MET};
+use super::words::GapWords;
 
 #[derive(Clone, Debug)]
 pub struct GapRow {
@@ -15,11 +16,15 @@ pub struct GapRow {
     /// Simulated value as % of the target.
     pub percent: f64,
     pub met: bool,
+    /// Share of replicates meeting the target, shown beside the bar: the mean can meet a
+    /// target that most replicates miss.
+    pub p_met: Option<f64>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Gap {
     pub rows: Vec<GapRow>,
+    pub words: GapWords,
 }
 
 impl Gap {
@@ -56,8 +61,8 @@ impl Gap {
                 _ => String::new(),
             })
             .x_label_formatter(&|v| format!("{v:.0} %"))
-            .x_desc("simulated value as % of target")
-            .y_desc("target")
+            .x_desc(self.words.x)
+            .y_desc(self.words.y)
             .axis_desc_style(style::axis())
             .label_style(style::small())
             .light_line_style(RGBColor(238, 238, 238))
@@ -99,13 +104,23 @@ impl Gap {
                     .enumerate()
                     .filter(|(_, r)| r.percent.is_finite())
                     .map(|(i, r)| {
-                        EmptyElement::at((r.percent.max(0.0), SegmentValue::CenterOf(i as i32)))
-                            + Text::new(format!("{:.0} %", r.percent), (8, -9), style::small())
+                        // Right of the bar or of the target line, whichever is further, so the
+                        // line never crosses the words.
+                        EmptyElement::at((r.percent.max(100.0), SegmentValue::CenterOf(i as i32)))
+                            + Text::new(
+                                match r.p_met {
+                                    Some(p) => {
+                                        format!("{:.0} %, {} {p:.2}", r.percent, self.words.p_met)
+                                    }
+                                    None => format!("{:.0} %", r.percent),
+                                },
+                                (8, -9),
+                                style::small(),
+                            )
                     }),
             )
             .map_err(fail)?;
-        style::reference_line(&mut chart, 100.0, n, "target (100 %)".into())?;
-        style::legend_lower_right(&mut chart)?;
+        style::reference_line(&mut chart, 100.0, n, self.words.line.into())?;
         Ok(())
     }
 }

@@ -18,6 +18,9 @@ pub struct Mark {
     pub date: Date,
     pub value: f64,
     pub target: bool,
+    /// An observed figure's tolerance as a half-width in the KPI's unit (drawn as a bar
+    /// through the dot); `None` for targets.
+    pub tolerance: Option<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -49,7 +52,10 @@ impl Series {
                 .iter()
                 .chain(band_values)
                 .copied()
-                .chain(marks.iter().map(|m| m.value)),
+                .chain(marks.iter().flat_map(|m| {
+                    let t = m.tolerance.unwrap_or(0.0);
+                    [m.value - t, m.value + t]
+                })),
             false,
         );
         let colour = kpi_colour(&self.kpi);
@@ -128,6 +134,32 @@ impl Series {
         let at = |m: &Mark| (m.date.days_since(start), m.value);
         let label = |m: &Mark| Text::new(m.label.clone(), (12, -26), style::small());
         let observed: Vec<&Mark> = marks.iter().copied().filter(|m| !m.target).collect();
+        // Each observed figure's tolerance, as a bar with caps through its dot: the
+        // simulated line is within tolerance where it crosses the bar.
+        let cap = (days / 150).max(1);
+        let bars: Vec<&Mark> = observed
+            .iter()
+            .copied()
+            .filter(|m| m.tolerance.is_some_and(|t| t > 0.0 && t.is_finite()))
+            .collect();
+        if !bars.is_empty() {
+            let bar = REFERENCE.stroke_width(2);
+            chart
+                .draw_series(bars.iter().flat_map(|m| {
+                    let (x, v) = at(m);
+                    let t = m.tolerance.unwrap_or(0.0);
+                    [
+                        PathElement::new(vec![(x, v - t), (x, v + t)], bar),
+                        PathElement::new(vec![(x - cap, v - t), (x + cap, v - t)], bar),
+                        PathElement::new(vec![(x - cap, v + t), (x + cap, v + t)], bar),
+                    ]
+                }))
+                .map_err(fail)?
+                .label(words::tolerance(self.lang))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x + 12, y - 8), (x + 12, y + 8)], bar)
+                });
+        }
         if !observed.is_empty() {
             chart
                 .draw_series(observed.iter().map(|m| {

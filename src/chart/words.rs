@@ -62,6 +62,34 @@ pub fn target_gap_title(lang: Lang) -> &'static str {
     }
 }
 
+/// The target-gap chart's axis words. The colours are named in the axis description rather
+/// than in a legend: bars fill every row, so a legend box would cover one of them.
+pub fn gap_axes(lang: Lang) -> GapWords {
+    match lang {
+        Lang::En => GapWords {
+            x: "simulated value as % of target (blue: the mean meets it; orange: it misses it; line: the target)",
+            y: "target",
+            line: "target (100 %)",
+            p_met: "P(met)",
+        },
+        Lang::Zh => GapWords {
+            x: "模拟值占目标的百分比（蓝：均值达成；橙：未达成；竖线：目标）",
+            y: "目标",
+            line: "目标（100 %）",
+            p_met: "达成概率",
+        },
+    }
+}
+
+/// Words the target-gap chart draws, in one language.
+#[derive(Clone, Copy, Debug)]
+pub struct GapWords {
+    pub x: &'static str,
+    pub y: &'static str,
+    pub line: &'static str,
+    pub p_met: &'static str,
+}
+
 pub fn p_met(id: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("P(target {id} met)"),
@@ -144,6 +172,13 @@ pub fn observed(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "observed (briefing)",
         Lang::Zh => "实际值（发布会）",
+    }
+}
+
+pub fn tolerance(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "calibration tolerance",
+        Lang::Zh => "校准容差",
     }
 }
 
