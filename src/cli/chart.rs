@@ -63,7 +63,7 @@ pub fn draw_folder(dir: &Path, format: Format, lang: Lang) -> anyhow::Result<Dra
         FolderKind::Run => {
             let run = RunFolder::load(dir)?;
             let drawn = chart::write_charts(dir, &chart::run_charts(&run, lang), format)?;
-            let html = crate::html::run_report(&run, &drawn);
+            let html = crate::html::run_report(&run, &drawn, lang);
             (drawn, html)
         }
         FolderKind::Sweep => {
@@ -72,7 +72,7 @@ pub fn draw_folder(dir: &Path, format: Format, lang: Lang) -> anyhow::Result<Dra
             let mut charts = chart::sweep_charts(&sweep, lang);
             charts.extend(chart::sensitivity_charts(dir)?);
             let drawn = chart::write_charts(dir, &charts, format)?;
-            let html = crate::html::sweep_report(&sweep, &drawn);
+            let html = crate::html::sweep_report(&sweep, &drawn, lang);
             (drawn, html)
         }
         FolderKind::Comparison => {
@@ -82,7 +82,7 @@ pub fn draw_folder(dir: &Path, format: Format, lang: Lang) -> anyhow::Result<Dra
             let c: crate::compare::Comparison = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a comparison", path.display()))?;
             let drawn = chart::write_charts(dir, &chart::comparison_charts(&c, lang), format)?;
-            let html = crate::html::comparison_report(&c, &drawn);
+            let html = crate::html::comparison_report(&c, &drawn, lang);
             (drawn, html)
         }
     };

@@ -72,8 +72,11 @@ fn check_report(dir: &Path, charts: &[String]) -> String {
         );
     }
     assert_eq!(html.matches("<svg").count(), charts.len());
-    // The SVG namespace is a name, not a resource; anything else with a scheme would be.
-    let loads = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    // The SVG namespace is a name, not a resource, and the embedded font is a data URL in the
+    // page itself; anything else with a scheme would be a resource.
+    let loads = html
+        .replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
+        .replace("url(data:font/otf;base64,", "");
     for external in [
         "src=", "<link", "<script", "url(", "@import", "http://", "https://",
     ] {
@@ -168,6 +171,126 @@ fn render_in_chromium(dir: &Path, charts: usize) {
     );
 }
 
+/// A Chromium screenshot of `page` (1280×900), decoded to RGB(A) rows.
+fn screenshot(browser: &str, page: &Path) -> (usize, Vec<u8>) {
+    let profile = tempfile::tempdir().unwrap();
+    let shot = page.with_extension("png");
+    let out = Process::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            "--window-size=1280,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium --screenshot {}",
+        page.display()
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.line_size, buf)
+}
+
+/// The Chinese report in `dir` draws its Chinese text with the embedded font. Two checks:
+/// - Chromium loads the embedded face and finds it covers the report's words
+///   (`document.fonts.check`, through a probe added to a copy of the page): true on any
+///   machine.
+/// - On a machine without a Chinese font of its own (fc-list, as CI's), the page without its
+///   `@font-face` shows boxes, so the real page must differ from it: over the whole screen,
+///   and in the title's band alone (a Chinese run that fell back to boxes in the title, as
+///   one font list did, would leave that band unchanged).
+fn chinese_renders_as_glyphs(dir: &Path) {
+    let Some(browser) = chromium() else { return };
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let face_at = html
+        .find("@font-face{")
+        .expect("the Chinese report embeds its font");
+    let face_end = face_at + html[face_at..].find('}').unwrap() + 1;
+    let without_font = format!("{}{}", &html[..face_at], &html[face_end..]);
+    let probe = "<script>document.fonts.load('16px reformsim-sans','有').then(\
+                 f=>document.body.setAttribute('data-cjk',String(f.length>0&&\
+                 document.fonts.check('16px reformsim-sans','目录情景与政策杠杆走访企业数'))),\
+                 ()=>document.body.setAttribute('data-cjk','failed'))</script></body>";
+    let probed = dir.join("probe.html");
+    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Process::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("data-cjk=\"true\""),
+        "Chromium did not load the embedded font or it lacks the report's words: {}",
+        dom.find("data-cjk")
+            .map_or("no probe result", |i| &dom[i..(i + 24).min(dom.len())])
+    );
+
+    let own_font = Process::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| !o.stdout.is_empty());
+    match own_font {
+        Ok(false) => {}
+        Ok(true) => {
+            eprintln!(
+                "this machine has a Chinese font: the page without the embedded one would not show boxes, so it is not compared"
+            );
+            return;
+        }
+        Err(e) => {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "fc-list missing: .ci/run installs fontconfig ({e})"
+            );
+            eprintln!("fc-list missing ({e}): the page without the embedded font is not compared");
+            return;
+        }
+    }
+    let bare = dir.join("without-font.html");
+    std::fs::write(&bare, without_font).unwrap();
+    let (line, with) = screenshot(&browser, &dir.join("report.html"));
+    let (_, boxes) = screenshot(&browser, &bare);
+    assert_ne!(
+        with, boxes,
+        "the report looks the same without its font: boxes"
+    );
+    let title = 90 * line;
+    assert_ne!(
+        with[..title],
+        boxes[..title],
+        "the title's Chinese is drawn as boxes"
+    );
+    for f in [
+        "probe.html",
+        "probe.png",
+        "without-font.html",
+        "without-font.png",
+        "report.png",
+    ] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+}
+
 #[test]
 fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
     let dir = tempfile::tempdir().unwrap();
@@ -204,6 +327,24 @@ fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
         "population.firms against the baseline"
     );
     render_in_chromium(&out, charts.len());
+    // The same folder in Chinese: headings, contents and table headers in Chinese, and the
+    // Chinese text drawn as glyphs, not boxes, on a machine without a Chinese font.
+    reformsim()
+        .args(["chart", "--lang", "zh", "-q"])
+        .arg(&out)
+        .assert()
+        .success();
+    let zh = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for words in [
+        "<html lang=\"zh-CN\">",
+        "<b>目录</b>",
+        "<a href=\"#s1\">情景与政策杠杆</a>",
+        "<th class=\"l\">编号</th>",
+        "@font-face{font-family:'reformsim-sans'",
+    ] {
+        assert!(zh.contains(words), "{words} in the Chinese report");
+    }
+    chinese_renders_as_glyphs(&out);
     let targets = std::fs::read(out.join("targets.csv")).unwrap();
     assert!(
         targets.starts_with(b"\xEF\xBB\xBFid,"),
