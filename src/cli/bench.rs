@@ -112,7 +112,7 @@ fn measure(s: &crate::scenario::Scenario, seed: u64, args: &BenchArgs) -> Figure
     let started = Instant::now();
     while sim.step_timed(&mut systems) {}
     let run_seconds = started.elapsed().as_secs_f64();
-    let peak_rss_bytes = peak_rss_bytes().unwrap_or(0);
+    let peak_rss_bytes = crate::memory::peak_rss_bytes().unwrap_or(0);
 
     let firm_days = f64::from(args.firms) * f64::from(args.days);
     let per_firm_day = |seconds: f64| seconds * 1e9 / firm_days;
@@ -216,14 +216,6 @@ fn print_figures(f: &Figures) {
             s.ns_per_firm_day
         );
     }
-}
-
-/// The process's peak resident set (VmHWM), from /proc/self/status (Linux).
-fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 fn load_average() -> Option<[f64; 3]> {

@@ -250,8 +250,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     folder.commit()?;
 
     if !args.quiet {
+        // The peak so far covers the simulation, the files, the charts and the report.
+        let peak = crate::memory::peak_rss_bytes().map_or_else(String::new, |b| {
+            format!(", peak {}", crate::memory::human(b))
+        });
         println!(
-            "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s (memory estimate {})",
+            "{name}: {} firms, {} days, {} replicate(s), seed {seed}, {wall_seconds:.2} s (memory estimate {}{peak})",
             s.population.firms,
             summary.days,
             args.replicates,
