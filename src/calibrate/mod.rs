@@ -9,7 +9,7 @@ mod files;
 mod objective;
 pub mod optimise;
 mod scenario_file;
-mod spec;
+pub mod spec;
 
 use std::sync::Mutex;
 

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -16,10 +17,11 @@ use crate::sweep::keypath::{self, Segment};
 use crate::sweep::{apply, number};
 
 /// `[calibration]`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
-    /// Names the output folder (`output/calibration/<name>`).
+    /// Names the output folder (`output/calibration/<name>`): letters, digits, `-` and `_`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,100}$"))]
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -29,6 +31,7 @@ pub struct Header {
     /// Replicates per evaluation. Replicate k has the same seed at every evaluation (common
     /// random numbers), so the objective is a deterministic function of the parameters.
     #[serde(default = "two")]
+    #[schemars(range(min = 1, max = 1000))]
     pub replicates: u32,
     /// Master seed of the replicates; defaults to the base scenario's seed.
     #[serde(default)]
@@ -40,19 +43,22 @@ fn two() -> u32 {
 }
 
 /// `[optimiser]`: Nelder–Mead in the unit cube of the parameters' ranges.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Optimiser {
     /// Most Nelder–Mead iterations (each costs 1, 2 or, when the simplex shrinks,
     /// parameters + 2 evaluations).
     #[serde(default = "default_iterations")]
+    #[schemars(range(min = 1, max = 100_000))]
     pub max_iterations: u64,
     /// Stop when the standard deviation of the objective over the simplex's vertices falls
     /// below this.
     #[serde(default = "default_tolerance")]
+    #[schemars(range(min = 0))]
     pub tolerance: f64,
     /// Edge of the initial simplex as a share of each parameter's range (0.1 = 10 %).
     #[serde(default = "default_step")]
+    #[schemars(range(min = 0, max = 1))]
     pub initial_step: f64,
 }
 
@@ -77,14 +83,16 @@ impl Default for Optimiser {
 }
 
 /// `[abc]`: approximate Bayesian computation by rejection (`calibrate --method abc`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AbcSettings {
     /// Prior draws, each simulated once with its own seed.
     #[serde(default = "default_draws")]
+    #[schemars(range(min = 2, max = 1_000_000))]
     pub draws: u64,
     /// Share of the draws kept, nearest first (0.05 keeps the nearest 5 %).
     #[serde(default = "default_accept")]
+    #[schemars(range(min = 0, max = 1))]
     pub accept: f64,
 }
 
@@ -112,7 +120,7 @@ impl AbcSettings {
 }
 
 /// `[[parameters]]`: one scenario key to fit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// Key path in the scenario, e.g. `problems.arrivals_per_firm_year`.
@@ -132,13 +140,14 @@ pub struct Parameter {
 }
 
 /// `[[figures]]`: one observed figure of the seeds file to fit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureWeight {
     /// FACTS id, e.g. `A1`.
     pub id: String,
     /// Weight in the objective (> 0); weights are normalised to sum to 1.
     #[serde(default = "unit")]
+    #[schemars(range(min = 0))]
     pub weight: f64,
 }
 
@@ -146,7 +155,8 @@ fn unit() -> f64 {
     1.0
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// A calibration file (`reformsim calibrate FILE`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CalibrationFile {
     calibration: Header,
@@ -158,6 +168,14 @@ struct CalibrationFile {
     parameters: Vec<Parameter>,
     #[serde(default)]
     figures: Vec<FigureWeight>,
+}
+
+/// The calibration file's JSON Schema (`reformsim schema --kind calibration`).
+pub fn json_schema() -> String {
+    let mut text = serde_json::to_string_pretty(&schemars::schema_for!(CalibrationFile))
+        .expect("a schema always serialises");
+    text.push('\n');
+    text
 }
 
 /// An observed figure resolved from the seeds file.

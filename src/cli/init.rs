@@ -29,6 +29,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../scenarios/scenario.schema.json"),
     ),
     (
+        "scenarios/sweeps/sweep.schema.json",
+        include_str!("../../scenarios/sweeps/sweep.schema.json"),
+    ),
+    (
         "seeds/chengdu-2024-11.toml",
         include_str!("../../seeds/chengdu-2024-11.toml"),
     ),

@@ -39,6 +39,8 @@ struct Cli {
 enum SchemaKind {
     Scenario,
     Priors,
+    Sweep,
+    Calibration,
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,7 +54,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print the JSON Schema of scenario files, or of priors files (for editors).
+    /// Print the JSON Schema of scenario, priors, sweep or calibration files (for editors).
     Schema {
         /// Which files the schema is for.
         #[arg(long, value_enum, default_value = "scenario")]
@@ -116,6 +118,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             match kind {
                 SchemaKind::Scenario => print!("{}", crate::scenario::json_schema()),
                 SchemaKind::Priors => print!("{}", crate::priors::json_schema()),
+                SchemaKind::Sweep => print!("{}", crate::sweep::spec::json_schema()),
+                SchemaKind::Calibration => print!("{}", crate::calibrate::spec::json_schema()),
             }
             Ok(())
         }

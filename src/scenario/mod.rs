@@ -4,6 +4,7 @@ mod funds;
 mod market;
 mod programmes;
 mod projects;
+mod schema_bounds;
 mod timeline;
 mod types;
 mod validate;
@@ -16,6 +17,7 @@ pub use funds::{FundLevers, Funds, PerStage, Points, Tilt};
 pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, PolicyPush};
 pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use projects::{InvestmentLevers, ProjectParams, by_year};
+pub use schema_bounds::NAME_PATTERN;
 pub use timeline::{TIMELINE_LEVERS, lever_changes};
 pub use types::*;
 pub use validate::{MAX_DAYS, MAX_FIRMS, MAX_NAME_CHARS, name_problem, validate};
@@ -181,8 +183,20 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 
 /// The JSON Schema of scenario files, pretty-printed, for editors.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(Scenario);
-    let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
+    let mut text =
+        serde_json::to_string_pretty(&json_schema_value()).expect("a schema always serialises");
     text.push('\n');
     text
+}
+
+/// The scenario's JSON Schema as a value: the types' schema with the bounds `validate` checks
+/// on the shipped baseline's keys and the output-folder name pattern (`schema_bounds`).
+fn json_schema_value() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema is JSON");
+    let baseline: Scenario = toml::from_str(include_str!("../../scenarios/chengdu-baseline.toml"))
+        .expect("the shipped baseline parses (tested)");
+    schema_bounds::apply(&mut schema, &validate::bounds(&baseline));
+    schema_bounds::set_pattern(&mut schema, "scenario.name", NAME_PATTERN);
+    schema
 }

@@ -49,6 +49,26 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
 /// Every problem in the scenario's values as they stand (its timeline not applied).
 pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
+    check_values(s).problems
+}
+
+/// The numeric bounds the checks of [`validate_values`] apply to the keys of `s`: the JSON
+/// Schema carries them (`schema_bounds`), so an editor flags `share = 1.4` or
+/// `capacity = 0` with the same limits `validate` uses.
+pub(super) fn bounds(s: &Scenario) -> Vec<Bound> {
+    check_values(s).bounds
+}
+
+/// A numeric bound on one key path, as a check applies it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Bound {
+    pub key: String,
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub maximum: Option<f64>,
+}
+
+fn check_values(s: &Scenario) -> Checker {
     let mut p = Checker::default();
     let meta = &s.scenario;
     if let Some(m) = name_problem(&meta.name) {
@@ -71,6 +91,13 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
     }
 
     let pop = &s.population;
+    p.bound(
+        "population.firms",
+        Some(1.0),
+        None,
+        Some(f64::from(MAX_FIRMS)),
+    );
+    p.bound("population.districts", Some(1.0), None, Some(255.0));
     if pop.firms == 0 {
         p.push("population.firms", "must be at least 1");
     } else if pop.firms > MAX_FIRMS {
@@ -262,6 +289,7 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
                 format!("{:?} is already the name of departments[{first}]", d.name),
             );
         }
+        p.bound(&key("capacity"), Some(1.0), None, None);
         if d.capacity == 0 {
             p.push(
                 &key("capacity"),
@@ -294,7 +322,7 @@ pub(super) fn validate_values(s: &Scenario) -> Vec<Problem> {
             );
         }
     }
-    p.0
+    p
 }
 
 /// Largest amount of money accepted anywhere, yuan: far beyond any city budget, and small
@@ -701,11 +729,31 @@ fn tier_names() -> [&'static str; 4] {
 }
 
 #[derive(Default)]
-struct Checker(Vec<Problem>);
+struct Checker {
+    problems: Vec<Problem>,
+    /// Every numeric bound checked, met or not, for the JSON Schema.
+    bounds: Vec<Bound>,
+}
 
 impl Checker {
     fn push(&mut self, key: &str, message: impl Into<String>) {
-        self.0.push(Problem::new(key, message));
+        self.problems.push(Problem::new(key, message));
+    }
+
+    /// Records the bound a check applies to `key`.
+    fn bound(
+        &mut self,
+        key: &str,
+        minimum: Option<f64>,
+        exclusive_minimum: Option<f64>,
+        maximum: Option<f64>,
+    ) {
+        self.bounds.push(Bound {
+            key: key.to_owned(),
+            minimum,
+            exclusive_minimum,
+            maximum,
+        });
     }
 
     fn finite(&mut self, key: &str, v: f64) -> bool {
@@ -717,18 +765,21 @@ impl Checker {
     }
 
     fn non_negative(&mut self, key: &str, v: f64) {
+        self.bound(key, Some(0.0), None, None);
         if self.finite(key, v) && v < 0.0 {
             self.push(key, format!("must be ≥ 0, got {v}"));
         }
     }
 
     fn positive(&mut self, key: &str, v: f64) {
+        self.bound(key, None, Some(0.0), None);
         if self.finite(key, v) && v <= 0.0 {
             self.push(key, format!("must be > 0, got {v}"));
         }
     }
 
     fn unit_interval(&mut self, key: &str, v: f64) {
+        self.bound(key, Some(0.0), None, Some(1.0));
         if self.finite(key, v) && !(0.0..=1.0).contains(&v) {
             self.push(key, format!("must be between 0 and 1, got {v}"));
         }
@@ -739,6 +790,7 @@ impl Checker {
         let mut ok = true;
         for (name, v) in items {
             let k = format!("{key}.{name}");
+            self.bound(&k, Some(0.0), None, Some(1.0));
             if !self.finite(&k, v) || v < 0.0 {
                 if v < 0.0 {
                     self.push(&k, format!("a share must be ≥ 0, got {v}"));
@@ -778,6 +830,7 @@ impl Checker {
 
     /// An amount of money: finite, ≥ 0 and at most `MAX_YUAN`.
     fn money(&mut self, key: &str, v: f64) {
+        self.bound(key, Some(0.0), None, Some(MAX_YUAN));
         if self.finite(key, v) {
             if v < 0.0 {
                 self.push(key, format!("must be ≥ 0 yuan, got {v}"));

@@ -8,7 +8,7 @@ pub mod keypath;
 mod manifest;
 mod merge;
 pub mod sobol;
-mod spec;
+pub mod spec;
 mod table;
 
 pub use design::{Designer, permute};

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -12,7 +13,7 @@ use crate::input::{InputErrors, Problem, Source};
 use crate::scenario::{LoadedScenario, Scenario};
 
 /// How design points are chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Design {
     /// Every combination of the parameters' `values` lists (the first parameter varies
@@ -37,10 +38,11 @@ pub enum Design {
 pub const MORRIS_LEVELS: usize = 8;
 
 /// `[sweep]`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
-    /// Names the output folder (`output/sweeps/<name>`).
+    /// Names the output folder (`output/sweeps/<name>`): letters, digits, `-` and `_`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,100}$"))]
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -49,9 +51,11 @@ pub struct Header {
     pub design: Design,
     /// Number of design points, for `random`, `latin-hypercube` and `sobol`.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub samples: Option<u64>,
     /// Replicates per design point; replicate k has the same seed at every point.
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub replicates: u32,
     /// Master seed: replicate seeds and sampled points derive from it. Defaults to the base
     /// scenario's seed.
@@ -64,13 +68,14 @@ fn one() -> u32 {
 }
 
 /// `[[parameters]]`: one scenario key to vary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// Key path in the scenario, e.g. `levers.triage.delay_days`.
     pub key: String,
     /// The values to take (grid), or to choose among (the sampling designs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Vec<serde_json::Value>>", length(min = 1))]
     pub values: Option<Vec<toml::Value>>,
     /// A numeric range, for the sampling designs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,12 +87,37 @@ pub struct Parameter {
     pub integer: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// `[outputs]`: KPIs the planner wants recorded at every point, beyond the figures' own
+/// (each observed figure's and target's KPI at its date, and the fiscal cost at the end).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outputs {
+    /// KPI names (the columns of metrics.csv, data/kpis.toml), e.g. `mean_days_to_resolve`.
+    #[serde(default)]
+    pub kpis: Vec<String>,
+    /// Dates to record them at, within the base scenario's horizon; default its last day.
+    #[serde(default)]
+    pub dates: Vec<crate::date::Date>,
+}
+
+/// A sweep file (`reformsim sweep FILE`): the sweep, the scenario keys it varies, and what
+/// it records.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SweepFile {
     sweep: Header,
     #[serde(default)]
     parameters: Vec<Parameter>,
+    #[serde(default)]
+    outputs: Outputs,
+}
+
+/// The sweep file's JSON Schema (`reformsim schema --kind sweep`).
+pub fn json_schema() -> String {
+    let mut text = serde_json::to_string_pretty(&schemars::schema_for!(SweepFile))
+        .expect("a schema always serialises");
+    text.push('\n');
+    text
 }
 
 /// A checked sweep, ready to run.
@@ -97,6 +127,8 @@ pub struct Sweep {
     pub sha256: String,
     pub header: Header,
     pub parameters: Vec<Parameter>,
+    /// The KPIs and dates `[outputs]` asks for, checked.
+    pub outputs: Outputs,
     pub paths: Vec<Vec<Segment>>,
     pub base: LoadedScenario,
     /// The base scenario as a JSON tree, where parameters are set.
@@ -204,6 +236,7 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
             ));
         }
     }
+    problems.extend(check_outputs(&file.outputs, &base.scenario));
     let ensemble = base.scenario.ensemble.as_ref().map(|p| {
         let keys: Vec<&str> = file.parameters.iter().map(|q| q.key.as_str()).collect();
         std::sync::Arc::new(p.leaving(&keys))
@@ -215,6 +248,7 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         master_seed: h.seed.unwrap_or(base.scenario.scenario.seed),
         header: file.sweep,
         parameters: file.parameters,
+        outputs: file.outputs,
         paths,
         base,
         tree,
@@ -234,6 +268,41 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         return Err(source.place(problems));
     }
     Ok(sweep)
+}
+
+/// `[outputs]`: every KPI is one of metrics.csv's columns (with "did you mean"), every date
+/// inside the base scenario's horizon.
+fn check_outputs(outputs: &Outputs, base: &Scenario) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let names: Vec<&str> = crate::metrics::KPIS.iter().map(|k| k.key).collect();
+    for (i, k) in outputs.kpis.iter().enumerate() {
+        if !names.contains(&k.as_str()) {
+            let near = crate::input::nearest(k, &names)
+                .map_or_else(String::new, |n| format!("; did you mean `{n}`?"));
+            problems.push(Problem::new(
+                format!("outputs.kpis[{i}]"),
+                format!(
+                    "{k:?} is not a KPI{near} (the KPIs are metrics.csv's columns, data/kpis.toml)"
+                ),
+            ));
+        }
+    }
+    let (start, end) = (base.scenario.start, base.scenario.end);
+    for (i, d) in outputs.dates.iter().enumerate() {
+        if *d < start || *d > end {
+            problems.push(Problem::new(
+                format!("outputs.dates[{i}]"),
+                format!("{d} is outside the base scenario's horizon, {start} to {end}"),
+            ));
+        }
+    }
+    if !outputs.dates.is_empty() && outputs.kpis.is_empty() {
+        problems.push(Problem::new(
+            "outputs.dates",
+            "dates without `kpis`: name the KPIs to record at them",
+        ));
+    }
+    problems
 }
 
 /// Checks one parameter: its key exists in the scenario, and the values it can take give a

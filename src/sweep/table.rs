@@ -40,7 +40,8 @@ pub struct Columns {
 impl Columns {
     /// The columns of a sweep: each figure of the base scenario's seeds file that maps to a
     /// KPI, at its date if that is within the horizon, then the total fiscal cost at the
-    /// end. Without a seeds file, every KPI at the end.
+    /// end (without a seeds file, every KPI at the end), then the KPIs of `[outputs]` at its
+    /// dates.
     pub fn of(sweep: &Sweep) -> Columns {
         let s = &sweep.base.scenario.scenario;
         let (start, end) = (s.start, s.end);
@@ -86,6 +87,17 @@ impl Columns {
                 for k in KPIS.iter() {
                     add(k.key, end);
                 }
+            }
+        }
+        // The planner's own `[outputs]`: each KPI at each date (default the last day).
+        let dates = if sweep.outputs.dates.is_empty() {
+            vec![end]
+        } else {
+            sweep.outputs.dates.clone()
+        };
+        for kpi in &sweep.outputs.kpis {
+            for &date in &dates {
+                add(kpi, date);
             }
         }
         Columns {

@@ -252,19 +252,35 @@ fn every_shipped_toml_file_validates() {
 }
 
 #[test]
-fn committed_schema_is_current() {
-    let committed =
-        std::fs::read_to_string(common::root().join("scenarios/scenario.schema.json")).unwrap();
-    assert_eq!(
-        committed,
-        reformsim::scenario::json_schema(),
-        "scenarios/scenario.schema.json is stale: run `cargo run --release -- schema > scenarios/scenario.schema.json`"
-    );
-    reformsim()
-        .arg("schema")
-        .assert()
-        .success()
-        .stdout(committed);
+fn committed_schemas_are_current() {
+    for (file, kind, schema) in [
+        (
+            "scenarios/scenario.schema.json",
+            "scenario",
+            reformsim::scenario::json_schema(),
+        ),
+        (
+            "scenarios/sweeps/sweep.schema.json",
+            "sweep",
+            reformsim::sweep::spec::json_schema(),
+        ),
+        (
+            "scenarios/calibration/calibration.schema.json",
+            "calibration",
+            reformsim::calibrate::spec::json_schema(),
+        ),
+    ] {
+        let committed = std::fs::read_to_string(common::root().join(file)).unwrap();
+        assert_eq!(
+            committed, schema,
+            "{file} is stale: run `cargo run --release -- schema --kind {kind} > {file}`"
+        );
+        reformsim()
+            .args(["schema", "--kind", kind])
+            .assert()
+            .success()
+            .stdout(committed);
+    }
 }
 
 /// Each hostile file, the line and the key its error must name.

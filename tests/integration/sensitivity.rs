@@ -135,6 +135,19 @@ fn feasibility_and_index_charts_follow_the_points_table() {
         .success()
         .stdout(predicates::str::contains("Target feasibility"));
     assert!(out.join("workbook.xlsx").is_file(), "sensitivity workbook");
+    // The report shows both tables: the indices with their intervals, and feasibility.
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for section in [
+        "<h2 id=\"s2\">Sensitivity indices</h2>",
+        "<h2 id=\"s3\">Target feasibility</h2>",
+    ] {
+        assert!(report.contains(section), "{section} in the report");
+    }
+    assert!(
+        report
+            .contains("<td class=\"l\">levers.triage.delay_days</td><td class=\"l\">mu_star</td>"),
+        "a μ* row in the indices table"
+    );
     // Every p_met_ column of points.csv gives one row per lever, by the documented rule.
     let mut points = csv::Reader::from_path(out.join("points.csv")).unwrap();
     let header: Vec<String> = points

@@ -454,3 +454,65 @@ fn a_timeline_entry_can_be_swept() {
     // A 10-day triage delay from mid-September resolves less by 13 November than none.
     assert!(rates[1] < rates[0], "{rates:?}");
 }
+
+#[test]
+fn outputs_record_the_planners_kpis_and_the_triage_delay_slows_resolution() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join(SWEEP))
+        .unwrap()
+        .replace(
+            "\"small-city.toml\"",
+            &format!("{:?}", common::root().join("tests/data/small-city.toml")),
+        );
+    let file = dir.path().join("sweep.toml");
+    std::fs::write(
+        &file,
+        format!("{text}\n[outputs]\nkpis = [\"mean_days_to_resolve\"]\ndates = [\"2024-09-30\", \"2024-12-31\"]\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    reformsim()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let mut points = csv::Reader::from_path(out.join("points.csv")).unwrap();
+    let header: Vec<String> = points
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} not in {header:?}"))
+    };
+    let (delay, days) = (
+        col("levers.triage.delay_days"),
+        col("mean_days_to_resolve@2024-12-31_mean"),
+    );
+    col("mean_days_to_resolve@2024-09-30_mean");
+    let rows: Vec<Vec<f64>> = points
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| c.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    // At every capacity, a 3-day triage delay makes tickets take longer than none.
+    for slow in rows.iter().filter(|r| r[delay] == 3.0) {
+        let fast = rows
+            .iter()
+            .find(|r| {
+                r[delay] == 0.0
+                    && r[col("departments[0].capacity")] == slow[col("departments[0].capacity")]
+            })
+            .unwrap();
+        assert!(slow[days] > fast[days] + 1.0, "{slow:?} vs {fast:?}");
+    }
+}
