@@ -97,6 +97,17 @@ pub fn human(bytes: u64) -> String {
     }
 }
 
+/// The process's own peak resident set (VmHWM, from /proc/self/status; Linux), or None
+/// elsewhere. Not `getrusage`: a process started by `posix_spawn` (vfork) carries its
+/// parent's peak into its own `ru_maxrss` across `exec`, so a run started by a large parent
+/// would report the parent's size. VmHWM belongs to the address space `exec` created.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,15 +145,4 @@ mod tests {
         assert_eq!(parse_mem_available(text), Some(24_077_748 * 1024));
         assert_eq!(parse_mem_available("garbage"), None);
     }
-}
-
-/// The process's own peak resident set (VmHWM, from /proc/self/status; Linux), or None
-/// elsewhere. Not `getrusage`: a process started by `posix_spawn` (vfork) carries its
-/// parent's peak into its own `ru_maxrss` across `exec`, so a run started by a large parent
-/// would report the parent's size. VmHWM belongs to the address space `exec` created.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
