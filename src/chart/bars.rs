@@ -6,8 +6,8 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::fail;
 use super::style::{self, REFERENCE, scenario_colour};
+use super::{fail, words};
 
 /// One scenario's value for one target, as % of the target.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +26,7 @@ pub struct Bars {
     /// Group labels, and per group one bar per scenario (`None`: not simulated).
     pub groups: Vec<(String, Vec<Option<Bar>>)>,
     pub axis: BarAxis,
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 /// What the bars measure.
@@ -35,6 +36,9 @@ pub enum BarAxis {
     PercentOfTarget,
     /// Paired differences to the reference scenario, in `unit`, against the zero line.
     Difference { unit: String },
+    /// Medians and 90 % ranges as % of each parameter's prior range (calibrate's prior and
+    /// posterior), against the middle of the range.
+    ShareOfRange,
 }
 
 impl Bars {
@@ -58,9 +62,9 @@ impl Bars {
                 0.0,
                 values.iter().copied().fold(100.0_f64, f64::max) * 1.1,
                 100.0,
-                "target (100 %)".to_owned(),
-                "mean over replicates as % of target (whisker: 90 % interval)".to_owned(),
-                "target",
+                words::target_line(self.lang).to_owned(),
+                words::percent_of_target_axis(self.lang).to_owned(),
+                words::target(self.lang),
                 "%".to_owned(),
             ),
             BarAxis::Difference { unit } => {
@@ -69,15 +73,21 @@ impl Bars {
                     lo,
                     hi,
                     0.0,
-                    "no difference".to_owned(),
-                    format!(
-                        "scenario − reference, mean of paired replicates ({unit}; whisker: \
-                         90 % interval)"
-                    ),
-                    "KPI and date",
+                    words::no_difference(self.lang).to_owned(),
+                    words::difference_axis(unit, self.lang),
+                    words::kpi_and_date(self.lang),
                     unit.clone(),
                 )
             }
+            BarAxis::ShareOfRange => (
+                0.0,
+                100.0,
+                50.0,
+                words::middle_of_range(self.lang).to_owned(),
+                words::share_of_range_axis(self.lang).to_owned(),
+                words::parameter(self.lang),
+                "%".to_owned(),
+            ),
         };
         let groups = &self.groups;
         let mut chart = ChartBuilder::on(root)

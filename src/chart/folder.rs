@@ -233,10 +233,15 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
                     y_values: ys,
                     cells,
                     colour_range,
-                    value_label: format!(
-                        "{} ({unit})",
-                        if kpi.is_empty() { "probability" } else { kpi }
-                    ),
+                    value_label: if kpi.is_empty() {
+                        words::probability(lang).to_owned()
+                    } else {
+                        format!(
+                            "{} ({})",
+                            words::kpi_label(kpi, lang),
+                            words::unit(unit, lang)
+                        )
+                    },
                 }),
             });
         }
@@ -260,6 +265,7 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
                     kpi: kpi.clone(),
                     unit: unit.clone(),
                     points,
+                    lang,
                 }),
             });
         }
@@ -272,6 +278,7 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
                 &values,
                 kpi,
                 unit,
+                lang,
             )
         {
             charts.push(Chart {
@@ -308,7 +315,8 @@ fn at_least_span(values: &[f64], span: f64) -> (f64, f64) {
 
 /// The sweep's KPI columns (`kpi@date_mean`) whose mean moves across the points by less than
 /// the KPI's smallest meaningful difference, and its targets' columns (`p_met_ID`) whose
-/// probability does not move at all: charting them would draw noise, or nothing, as an
+/// probability does not move at all, and columns with no value at any point (growth in a
+/// city whose horizon starts that year): charting them would draw noise, or nothing, as an
 /// effect (a full-range heatmap of a count that moves by under one firm). The sweep report
 /// lists them in one line instead.
 pub fn flat_columns(sweep: &SweepFolder) -> Vec<String> {
@@ -329,7 +337,7 @@ pub fn flat_columns(sweep: &SweepFolder) -> Vec<String> {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
                     (a.min(v), b.max(v))
                 });
-            (lo.is_finite() && hi - lo < least).then_some(column)
+            (!lo.is_finite() || hi - lo < least).then_some(column)
         })
         .collect()
 }
@@ -344,6 +352,7 @@ fn tornado(
     values: &[f64],
     kpi: &str,
     unit: &str,
+    lang: Lang,
 ) -> Option<Tornado> {
     let mut effects = Vec::new();
     let base;
@@ -371,7 +380,7 @@ fn tornado(
                 high: hi.clone(),
             });
         }
-        method = "others at their middle grid value".to_owned();
+        method = words::tornado_method(false, lang).to_owned();
     } else {
         let x: Vec<Vec<f64>> = param_values
             .iter()
@@ -397,7 +406,12 @@ fn tornado(
                 high: super::style::axis_number(hi),
             });
         }
-        method = "linear fit over the design, others at their mean".to_owned();
+        method = words::tornado_method(true, lang).to_owned();
+    }
+    // A KPI undefined at the base point or at an end draws an empty chart with a NaN base.
+    let defined = |e: &Effect| e.at_low.is_finite() && e.at_high.is_finite();
+    if !base.is_finite() || !effects.iter().all(defined) {
+        return None;
     }
     effects.sort_by(|a, b| {
         (b.at_high - b.at_low)
@@ -411,6 +425,7 @@ fn tornado(
         effects,
         method,
         min_span: 2.0 * min_difference(kpi),
+        lang,
     })
 }
 
@@ -481,6 +496,7 @@ pub fn comparison_charts(c: &Comparison, lang: Lang) -> Vec<Chart> {
                 first_colour: 0,
                 groups,
                 axis: BarAxis::PercentOfTarget,
+                lang,
             }),
         });
     }
@@ -527,6 +543,7 @@ fn effect_chart(c: &Comparison, scenarios: &[String], lang: Lang) -> Option<Char
             first_colour: 1,
             groups,
             axis: BarAxis::Difference { unit: "pp".into() },
+            lang,
         }),
     })
 }

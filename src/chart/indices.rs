@@ -10,7 +10,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, OKABE_ITO, REFERENCE};
-use super::{Chart, Kind, fail};
+use super::{Chart, Kind, fail, words};
+use crate::kpi_catalogue::Lang;
 
 /// The KPIs whose indices are drawn: the ones planners ask about first (A4, A12, B11a).
 pub const INDEX_KPIS: [&str; 3] = [
@@ -33,6 +34,7 @@ pub struct Indices {
     pub indices: Vec<String>,
     /// Per lever, in drawing order (top first), one value per index.
     pub levers: Vec<(String, Vec<Option<Whisker>>)>,
+    pub lang: Lang,
 }
 
 /// A lever's indices by name, as read from `sensitivity.csv`.
@@ -40,7 +42,7 @@ type LeverIndices = (String, Vec<(String, Whisker)>);
 
 /// The charts of a sensitivity folder's index table, for the KPIs of `INDEX_KPIS` at every
 /// date the table has them. Empty when the folder has no `sensitivity.csv`.
-pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
+pub fn sensitivity_charts(dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let path = dir.join("sensitivity.csv");
     if !path.is_file() {
         return Ok(Vec::new());
@@ -113,23 +115,15 @@ pub fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
             let name = format!("indices_{}", kpi.replace(['@', '-'], "_"));
             Chart {
                 name,
-                title: format!("Which levers move {kpi}"),
+                title: words::indices_title(&kpi, lang),
                 kind: Kind::Indices(Indices {
                     indices,
                     levers: rows,
+                    lang,
                 }),
             }
         })
         .collect())
-}
-
-fn label(index: &str) -> String {
-    match index {
-        "mu_star" => "μ* (mean |elementary effect|)".to_owned(),
-        "S1" => "S1 (first-order Sobol index)".to_owned(),
-        "ST" => "ST (total Sobol index)".to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 impl Indices {
@@ -171,8 +165,8 @@ impl Indices {
                 _ => String::new(),
             })
             .x_label_formatter(&|v| style::axis_number(*v))
-            .x_desc("index (whisker: 90 % bootstrap interval)")
-            .y_desc("lever")
+            .x_desc(words::index_axis(self.lang))
+            .y_desc(words::lever(self.lang))
             .axis_desc_style(style::axis())
             .label_style(style::small())
             .light_line_style(RGBColor(238, 238, 238))
@@ -202,7 +196,7 @@ impl Indices {
                     r
                 }))
                 .map_err(fail)?
-                .label(label(index))
+                .label(words::index_label(index, self.lang))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.filled())
                 });

@@ -4,8 +4,8 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::fail;
 use super::style::{self, axis_number, kpi_colour, padded};
+use super::{fail, words};
 
 #[derive(Clone, Debug)]
 pub struct LineBand {
@@ -14,6 +14,7 @@ pub struct LineBand {
     pub unit: String,
     /// (parameter value, mean, p05, p95), sorted by value.
     pub points: Vec<(f64, f64, f64, f64)>,
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 impl LineBand {
@@ -51,7 +52,7 @@ impl LineBand {
                 colour.mix(0.25).filled(),
             )))
             .map_err(fail)?
-            .label("90 % interval over replicates")
+            .label(words::interval_over_replicates(self.lang))
             .legend(move |(x, y)| {
                 Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.mix(0.25).filled())
             });
@@ -64,7 +65,7 @@ impl LineBand {
                 .point_size(5),
             )
             .map_err(fail)?
-            .label("mean over replicates")
+            .label(words::mean_over_replicates(self.lang))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
             });

@@ -15,7 +15,7 @@ mod series;
 mod style;
 mod tornado;
 mod trace;
-mod words;
+pub mod words;
 
 use std::path::Path;
 use std::sync::OnceLock;

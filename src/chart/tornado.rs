@@ -5,8 +5,8 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::fail;
 use super::style::{self, OKABE_ITO, axis_number, padded};
+use super::{fail, words};
 
 #[derive(Clone, Debug)]
 pub struct Effect {
@@ -31,6 +31,7 @@ pub struct Tornado {
     /// The axis spans at least this much about the base (twice the KPI's smallest
     /// meaningful difference), so bars of noise stay short.
     pub min_span: f64,
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 impl Tornado {
@@ -71,8 +72,13 @@ impl Tornado {
                 _ => String::new(),
             })
             .x_label_formatter(&|v| axis_number(*v))
-            .x_desc(format!("{} ({}); {}", self.kpi, self.unit, self.method))
-            .y_desc("parameter")
+            .x_desc(format!(
+                "{} ({}); {}",
+                words::kpi_label(&self.kpi, self.lang),
+                words::unit(&self.unit, self.lang),
+                self.method
+            ))
+            .y_desc(words::parameter(self.lang))
             .axis_desc_style(style::axis())
             .label_style(style::small())
             .light_line_style(RGBColor(238, 238, 238))
@@ -95,11 +101,7 @@ impl Tornado {
                     r
                 }))
                 .map_err(fail)?
-                .label(if high {
-                    "parameter at its highest"
-                } else {
-                    "parameter at its lowest"
-                })
+                .label(words::parameter_at(high, self.lang))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 7), (x + 24, y + 7)], colour.filled())
                 });
@@ -125,7 +127,7 @@ impl Tornado {
             &mut chart,
             base,
             n,
-            format!("base point: {}", axis_number(base)),
+            words::base_point(&axis_number(base), self.lang),
         )?;
         style::legend_lower_right(&mut chart)?;
         Ok(())

@@ -5,13 +5,14 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::fail;
 use super::style::{self, OKABE_ITO};
+use super::{fail, words};
 
 #[derive(Clone, Debug)]
 pub struct Trace {
     /// (iteration, best objective), in iteration order.
     pub points: Vec<(u64, f64)>,
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 /// The smallest objective drawn: a perfect fit (0) has no logarithm.
@@ -46,8 +47,8 @@ impl Trace {
             .map_err(fail)?;
         chart
             .configure_mesh()
-            .x_desc("Nelder–Mead iteration")
-            .y_desc("best objective (log scale)")
+            .x_desc(words::trace_axes(self.lang)[0])
+            .y_desc(words::trace_axes(self.lang)[1])
             .y_label_formatter(&|v| format!("{v:.1e}"))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .axis_desc_style(style::axis())

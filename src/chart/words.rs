@@ -188,3 +188,152 @@ pub fn target(lang: Lang) -> &'static str {
         Lang::Zh => "目标（发布会）",
     }
 }
+
+/// `en` or `zh`, by `lang`: the words of the sweep, sensitivity and comparison charts.
+fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+pub fn target_line(lang: Lang) -> &'static str {
+    pick(lang, "target (100 %)", "目标（100 %）")
+}
+
+pub fn percent_of_target_axis(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "mean over replicates as % of target (whisker: 90 % interval)",
+        "重复运行均值占目标的百分比（须线：90 % 区间）",
+    )
+}
+
+pub fn no_difference(lang: Lang) -> &'static str {
+    pick(lang, "no difference", "无差异")
+}
+
+pub fn difference_axis(unit: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "scenario − reference, mean of paired replicates ({unit}; whisker: 90 % interval)"
+        ),
+        Lang::Zh => format!("情景 − 参照，配对重复运行的均值（{unit}；须线：90 % 区间）"),
+    }
+}
+
+pub fn kpi_and_date(lang: Lang) -> &'static str {
+    pick(lang, "KPI and date", "指标与日期")
+}
+
+pub fn indices_title(kpi: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Which levers move {kpi}"),
+        Lang::Zh => format!("哪些政策杠杆影响 {kpi}"),
+    }
+}
+
+/// A sensitivity index's legend entry.
+pub fn index_label(index: &str, lang: Lang) -> String {
+    match (index, lang) {
+        ("mu_star", Lang::En) => "μ* (mean |elementary effect|)".to_owned(),
+        ("mu_star", Lang::Zh) => "μ*（基本效应绝对值的均值）".to_owned(),
+        ("S1", Lang::En) => "S1 (first-order Sobol index)".to_owned(),
+        ("S1", Lang::Zh) => "S1（一阶 Sobol 指数）".to_owned(),
+        ("ST", Lang::En) => "ST (total Sobol index)".to_owned(),
+        ("ST", Lang::Zh) => "ST（总 Sobol 指数）".to_owned(),
+        (other, _) => other.to_owned(),
+    }
+}
+
+pub fn index_axis(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "index (whisker: 90 % bootstrap interval)",
+        "指数（须线：自助法 90 % 区间）",
+    )
+}
+
+pub fn lever(lang: Lang) -> &'static str {
+    pick(lang, "lever", "政策杠杆")
+}
+
+pub fn parameter(lang: Lang) -> &'static str {
+    pick(lang, "parameter", "参数")
+}
+
+pub fn parameter_at(high: bool, lang: Lang) -> &'static str {
+    match high {
+        true => pick(lang, "parameter at its highest", "参数取最高值"),
+        false => pick(lang, "parameter at its lowest", "参数取最低值"),
+    }
+}
+
+pub fn base_point(value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("base point: {value}"),
+        Lang::Zh => format!("基准点：{value}"),
+    }
+}
+
+/// How a tornado's bars were computed, for its axis.
+pub fn tornado_method(linear_fit: bool, lang: Lang) -> &'static str {
+    match linear_fit {
+        true => pick(
+            lang,
+            "linear fit over the design, others at their mean",
+            "对设计点线性拟合，其余参数取均值",
+        ),
+        false => pick(
+            lang,
+            "others at their middle grid value",
+            "其余参数取网格中间值",
+        ),
+    }
+}
+
+pub fn middle_of_range(lang: Lang) -> &'static str {
+    pick(lang, "middle of the prior's range", "先验范围的中点")
+}
+
+pub fn share_of_range_axis(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "median as % of the prior's range (whisker: 90 % range)",
+        "中位数占先验范围的百分比（须线：90 % 范围）",
+    )
+}
+
+pub fn prior_and_posterior(lang: Lang) -> [&'static str; 2] {
+    [pick(lang, "prior", "先验"), pick(lang, "posterior", "后验")]
+}
+
+pub fn prior_posterior_title(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Calibration {name}: prior and posterior median and 90 % range"),
+        Lang::Zh => format!("校准 {name}：先验与后验的中位数和 90 % 范围"),
+    }
+}
+
+pub fn objective_trace_title(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Calibration {name}: best objective by iteration"),
+        Lang::Zh => format!("校准 {name}：各次迭代的最优目标函数值"),
+    }
+}
+
+pub fn trace_axes(lang: Lang) -> [&'static str; 2] {
+    [
+        pick(lang, "Nelder–Mead iteration", "Nelder–Mead 迭代次数"),
+        pick(
+            lang,
+            "best objective (log scale)",
+            "最优目标函数值（对数坐标）",
+        ),
+    ]
+}
+
+pub fn probability(lang: Lang) -> &'static str {
+    pick(lang, "probability", "概率")
+}
+

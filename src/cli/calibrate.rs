@@ -42,6 +42,9 @@ pub struct CalibrateArgs {
     /// with identification.csv saying what the figures pin down.
     #[arg(long, value_enum, default_value_t = Method::NelderMead)]
     pub method: Method,
+    /// Language of the charts' text.
+    #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
+    pub lang: crate::kpi_catalogue::Lang,
 }
 
 /// How `calibrate` fits.
@@ -100,8 +103,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
     if !args.no_charts {
         let chart = crate::chart::Chart {
             name: "objective_trace".into(),
-            title: format!("Calibration {}: best objective by iteration", c.header.name),
+            title: crate::chart::words::objective_trace_title(&c.header.name, args.lang),
             kind: crate::chart::Kind::Trace(crate::chart::Trace {
+                lang: args.lang,
                 points: outcome
                     .optimum
                     .trace
@@ -247,7 +251,7 @@ fn calibrate_abc(
     if !args.no_charts {
         crate::chart::write_charts(
             dir,
-            &[prior_posterior_chart(c, &outcome)],
+            &[prior_posterior_chart(c, &outcome, args.lang)],
             crate::chart::Format::Both,
         )?;
     }
@@ -316,7 +320,11 @@ fn calibrate_abc(
 
 /// Per parameter, where the prior's and the posterior's medians and 90 % ranges lie, as a
 /// share (%) of the prior's range from its low end.
-fn prior_posterior_chart(c: &Calibration, o: &calibrate::AbcOutcome) -> crate::chart::Chart {
+fn prior_posterior_chart(
+    c: &Calibration,
+    o: &calibrate::AbcOutcome,
+    lang: crate::kpi_catalogue::Lang,
+) -> crate::chart::Chart {
     use crate::chart::{Bar, BarAxis, Bars, Chart, Kind};
     let groups = calibrate::identification_rows(c, o)
         .into_iter()
@@ -347,17 +355,15 @@ fn prior_posterior_chart(c: &Calibration, o: &calibrate::AbcOutcome) -> crate::c
         .collect();
     Chart {
         name: "prior_posterior".into(),
-        title: format!(
-            "Calibration {}: prior and posterior median and 90 % range",
-            c.header.name
-        ),
+        title: crate::chart::words::prior_posterior_title(&c.header.name, lang),
         kind: Kind::Bars(Bars {
-            scenarios: vec!["prior".into(), "posterior".into()],
+            scenarios: crate::chart::words::prior_and_posterior(lang)
+                .map(str::to_owned)
+                .to_vec(),
             first_colour: 0,
             groups,
-            axis: BarAxis::Difference {
-                unit: "% of the prior's range".into(),
-            },
+            axis: BarAxis::ShareOfRange,
+            lang,
         }),
     }
 }

@@ -693,12 +693,13 @@ pub fn sweep_report(sweep: &SweepFolder, drawn: &[Drawn], lang: Lang) -> String 
             match lang {
                 Lang::En => format!(
                     "<p>Not charted: {n} column(s) that move across the points by less than the \
-                     KPI's smallest meaningful difference (data/kpis.toml), or targets whose \
-                     probability of being met does not move: {names}.</p>"
+                     KPI's smallest meaningful difference (data/kpis.toml), have no value at \
+                     any point, or are targets whose probability of being met does not move: \
+                     {names}.</p>"
                 ),
                 Lang::Zh => format!(
                     "<p>未绘图：{n} 列在各参数点间的变化小于该指标的最小有意义差异\
-                     （data/kpis.toml），或目标达成概率不变：{names}。</p>"
+                     （data/kpis.toml）、在所有参数点均无数值，或目标达成概率不变：{names}。</p>"
                 ),
             }
         );

@@ -213,10 +213,25 @@ fn feasibility_and_index_charts_follow_the_points_table() {
     reformsim()
         .arg("chart")
         .arg(&out)
-        .arg("--quiet")
+        .args(["--quiet", "--lang", "zh"])
         .assert()
         .success();
-    assert!(chart.is_file());
+    // Redrawn in Chinese: title, axes and legend, the lever keys as written.
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    for words in [
+        "哪些政策杠杆影响",
+        "政策杠杆",
+        "μ*（基本效应绝对值的均值）",
+        "levers.triage.delay_days",
+    ] {
+        assert!(svg.contains(words), "{words} in the Chinese index chart");
+    }
+    assert!(
+        std::fs::read_to_string(out.join("report.html"))
+            .unwrap()
+            .contains("<h2 id=\"s2\">敏感性指数</h2>"),
+        "the Chinese report's index table"
+    );
     assert!(
         std::fs::read_to_string(out.join("report.html"))
             .unwrap()
