@@ -111,17 +111,15 @@ impl RunFolder {
         self.kpis.iter().position(|k| k == kpi)
     }
 
-    /// The KPI on `date` in each replicate, in replicate order (empty outside the horizon).
+    /// The KPI on `date` in each replicate, in replicate order (empty outside the horizon,
+    /// or on a day a run's `[outputs]` step left out of metrics.csv).
     pub fn at(&self, kpi: &str, date: Date) -> Vec<f64> {
-        let (Some(c), Some(first)) = (self.column(kpi), self.dates.first()) else {
-            return Vec::new();
-        };
-        let Ok(day) = usize::try_from(date.days_since(*first)) else {
+        let (Some(c), Ok(row)) = (self.column(kpi), self.dates.binary_search(&date)) else {
             return Vec::new();
         };
         self.values
             .iter()
-            .filter_map(|r| r.get(day).map(|row| row[c]))
+            .filter_map(|r| r.get(row).map(|values| values[c]))
             .collect()
     }
 

@@ -177,6 +177,45 @@ pub fn metrics_csv(results: &[RunResult]) -> Result<Vec<u8>> {
         .map_err(|e| anyhow::anyhow!("cannot finish metrics.csv: {e}"))
 }
 
+/// `metrics.csv` as `[outputs]` asks: the columns of `outputs.columns()` and the rows
+/// `outputs.keeps` (by the date column). `always` (sorted) holds the dates kept whatever the
+/// step. Every field of metrics.csv is a number, a date or empty, so a line splits on commas.
+pub fn thin_metrics_csv(
+    full: &[u8],
+    outputs: &crate::scenario::Outputs,
+    last: crate::date::Date,
+    always: &[crate::date::Date],
+) -> Result<Vec<u8>> {
+    if *outputs == crate::scenario::Outputs::default() {
+        return Ok(full.to_vec());
+    }
+    let text = std::str::from_utf8(full).context("metrics.csv is not UTF-8")?;
+    // replicate, seed, day, date, then the KPIs.
+    let keep: Vec<usize> = (0..4)
+        .chain(outputs.columns().into_iter().map(|i| i + 4))
+        .collect();
+    let mut out = Vec::with_capacity(full.len() / 4);
+    for (n, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        if n > 0 {
+            let date = fields
+                .get(3)
+                .and_then(|d| crate::date::Date::parse(d).ok())
+                .with_context(|| format!("metrics.csv line {}: no date", n + 1))?;
+            if !outputs.keeps(date, last, always) {
+                continue;
+            }
+        }
+        let picked: Vec<&str> = keep
+            .iter()
+            .map(|&i| fields.get(i).copied().unwrap_or(""))
+            .collect();
+        out.extend_from_slice(picked.join(",").as_bytes());
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
 /// The UTF-8 byte-order mark: with it, Excel reads a CSV file as UTF-8 (without it, as the
 /// system's legacy code page, which garbles the briefing's Chinese terms).
 const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -336,4 +336,3 @@ pub fn trace_axes(lang: Lang) -> [&'static str; 2] {
 pub fn probability(lang: Lang) -> &'static str {
     pick(lang, "probability", "概率")
 }
-

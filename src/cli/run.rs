@@ -139,7 +139,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         days,
         args.replicates,
         rayon::current_num_threads(),
-    );
+    ) + if args.no_charts {
+        0
+    } else {
+        crate::memory::DRAWING_BYTES
+    };
     crate::memory::check_fits(
         &format!(
             "{} replicate(s) of {} firms over {days} days",
@@ -212,7 +216,27 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     };
 
     let dir = folder.path();
-    write_atomic(&dir.join("metrics.csv"), &metrics_csv(&results)?)?;
+    // `[outputs]` thins metrics.csv; the rows of every figure's and target's date stay, so
+    // compare and the charts find them.
+    let mut always: Vec<crate::date::Date> = s.outputs.dates.clone();
+    if let Some(seeds) = &loaded.seeds {
+        always.extend(
+            seeds
+                .observed()
+                .chain(seeds.targets())
+                .filter_map(|f| f.date),
+        );
+    }
+    always.sort();
+    always.dedup();
+    let last_day = results
+        .first()
+        .and_then(|r| r.rows.last())
+        .map_or(s.scenario.end, |row| row.date);
+    write_atomic(
+        &dir.join("metrics.csv"),
+        &crate::output::thin_metrics_csv(&metrics_csv(&results)?, &s.outputs, last_day, &always)?,
+    )?;
     write_atomic(&dir.join("targets.csv"), &targets_csv(&targets)?)?;
     if loaded.seeds.is_some() {
         write_atomic(

@@ -2,6 +2,7 @@
 
 mod funds;
 mod market;
+mod outputs;
 mod programmes;
 mod projects;
 mod schema_bounds;
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 pub use funds::{FundLevers, Funds, PerStage, Points, Tilt};
 pub use market::{EntryExit, FeeCampaigns, Market, MarketLevers, Matchmaking, PolicyPush};
+pub use outputs::{Outputs, Step, problems as output_problems};
 pub use programmes::{Costs, Innovation, InnovationLevers};
 pub use projects::{InvestmentLevers, ProjectParams, by_year};
 pub use schema_bounds::NAME_PATTERN;

@@ -58,6 +58,9 @@ pub struct Scenario {
     /// Lever changes from a date on, applied in date order (see `timeline.rs`).
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
+    /// What the run writes to metrics.csv: KPIs and a step (see `outputs.rs`).
+    #[serde(default)]
+    pub outputs: super::outputs::Outputs,
     /// The posterior file `scenario.posterior` names, loaded: each replicate runs one of its
     /// parameter sets (`crate::posterior`). Not part of the file's shape.
     #[serde(skip)]

@@ -74,6 +74,7 @@ fn check_values(s: &Scenario) -> Checker {
     if let Some(m) = name_problem(&meta.name) {
         p.push("scenario.name", m);
     }
+    p.problems.extend(s.outputs.problems(meta.start, meta.end));
     let days = meta.end.days_since(meta.start);
     if days < 0 {
         p.push(

@@ -273,29 +273,12 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
 /// `[outputs]`: every KPI is one of metrics.csv's columns (with "did you mean"), every date
 /// inside the base scenario's horizon.
 fn check_outputs(outputs: &Outputs, base: &Scenario) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let names: Vec<&str> = crate::metrics::KPIS.iter().map(|k| k.key).collect();
-    for (i, k) in outputs.kpis.iter().enumerate() {
-        if !names.contains(&k.as_str()) {
-            let near = crate::input::nearest(k, &names)
-                .map_or_else(String::new, |n| format!("; did you mean `{n}`?"));
-            problems.push(Problem::new(
-                format!("outputs.kpis[{i}]"),
-                format!(
-                    "{k:?} is not a KPI{near} (the KPIs are metrics.csv's columns, data/kpis.toml)"
-                ),
-            ));
-        }
-    }
-    let (start, end) = (base.scenario.start, base.scenario.end);
-    for (i, d) in outputs.dates.iter().enumerate() {
-        if *d < start || *d > end {
-            problems.push(Problem::new(
-                format!("outputs.dates[{i}]"),
-                format!("{d} is outside the base scenario's horizon, {start} to {end}"),
-            ));
-        }
-    }
+    let mut problems = crate::scenario::output_problems(
+        &outputs.kpis,
+        &outputs.dates,
+        base.scenario.start,
+        base.scenario.end,
+    );
     if !outputs.dates.is_empty() && outputs.kpis.is_empty() {
         problems.push(Problem::new(
             "outputs.dates",

@@ -13,6 +13,7 @@ mod fuzz_inputs;
 mod market;
 mod memory_estimate;
 mod model;
+mod outputs;
 mod posterior;
 mod priors;
 mod projects;
