@@ -90,17 +90,19 @@ impl Bars {
             ),
         };
         let groups = &self.groups;
+        // Empty rows on top hold the legend: the scenarios and the reference line.
+        let rows = slots + style::legend_rows(self.scenarios.len() + 1, slots);
         let mut chart = ChartBuilder::on(root)
             .caption(title, style::title())
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(420)
-            .build_cartesian_2d(xmin..xmax, (0..slots - 1).into_segmented())
+            .build_cartesian_2d(xmin..xmax, (0..rows - 1).into_segmented())
             .map_err(fail)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(slots as usize)
+            .y_labels(rows as usize)
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(k) if k % per == (per - 1) / 2 => groups
                     .get((k / per) as usize)
@@ -153,8 +155,8 @@ impl Bars {
                 }))
                 .map_err(fail)?;
         }
-        style::reference_line(&mut chart, line, slots, line_label)?;
-        style::legend_lower_right(&mut chart)?;
+        style::reference_line(&mut chart, line, rows, line_label)?;
+        style::legend_upper_right(&mut chart)?;
         Ok(())
     }
 }

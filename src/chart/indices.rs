@@ -146,20 +146,23 @@ impl Indices {
         let span = if hi > lo { hi - lo } else { 1.0 };
         let (lo, hi) = (lo - 0.02 * span, hi + 0.1 * span);
         let levers = &self.levers;
+        // Empty rows on top hold the legend, one line per index.
+        let rows = slots + style::legend_rows(self.indices.len(), slots);
         let mut chart = ChartBuilder::on(root)
             .caption(title, style::title())
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(430)
-            .build_cartesian_2d(lo..hi, (0..slots - 1).into_segmented())
+            .build_cartesian_2d(lo..hi, (0..rows - 1).into_segmented())
             .map_err(fail)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(slots as usize)
+            .y_labels(rows as usize)
             .y_label_formatter(&|v| match v {
-                // Slots count from the bottom; the first lever is drawn at the top.
-                SegmentValue::CenterOf(k) if k % per == (per - 1) / 2 => levers
+                // Slots count from the bottom; the first lever is drawn at the top, under
+                // the legend's empty rows.
+                SegmentValue::CenterOf(k) if *k < slots && k % per == (per - 1) / 2 => levers
                     .get(levers.len().saturating_sub(1 + (k / per) as usize))
                     .map_or_else(String::new, |l| l.0.clone()),
                 _ => String::new(),
@@ -216,7 +219,7 @@ impl Indices {
                 )
                 .map_err(fail)?;
         }
-        style::legend_lower_right(&mut chart)?;
+        style::legend_upper_right(&mut chart)?;
         Ok(())
     }
 }

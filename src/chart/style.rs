@@ -168,8 +168,18 @@ pub fn reference_line<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// Draws the legend, boxed, in the lower right corner where the rows' labels leave room.
-pub fn legend_lower_right<'a, DB: DrawingBackend + 'a>(
+/// Empty rows to add above a row chart's `rows` for a legend of `entries` lines in the
+/// upper right, so the legend covers no bar (it sat over the lowest bars when drawn in the
+/// lower right). The plot is about 620 px high on a 1200 × 800 chart, a legend line 26 px.
+pub fn legend_rows(entries: usize, rows: i32) -> i32 {
+    const PLOT_PX: f64 = 620.0;
+    let legend = entries as f64 * 26.0 + 20.0;
+    ((legend * f64::from(rows.max(1))) / (PLOT_PX - legend)).ceil() as i32
+}
+
+/// Draws the legend, boxed, in the upper right corner, over the rows `legend_rows` left
+/// empty.
+pub fn legend_upper_right<'a, DB: DrawingBackend + 'a>(
     chart: &mut RowChart<'a, DB>,
 ) -> anyhow::Result<()> {
     chart
@@ -177,7 +187,7 @@ pub fn legend_lower_right<'a, DB: DrawingBackend + 'a>(
         .label_font(label())
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
+        .position(SeriesLabelPosition::UpperRight)
         .draw()
         .map_err(super::fail)?;
     Ok(())
@@ -186,6 +196,17 @@ pub fn legend_lower_right<'a, DB: DrawingBackend + 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_gets_rows_of_its_height_above_the_bars() {
+        // The added rows' share of the plot holds the legend: 3 lines (98 px of 620).
+        for rows in [1, 2, 7, 40] {
+            let extra = legend_rows(3, rows);
+            let share = f64::from(extra) / f64::from(rows + extra);
+            assert!(share * 620.0 >= 98.0, "{rows} rows: {extra} added");
+            assert!(f64::from(extra - 1) / f64::from(rows + extra - 1) * 620.0 < 98.0);
+        }
+    }
 
     #[test]
     fn viridis_runs_from_purple_to_yellow_and_clamps() {

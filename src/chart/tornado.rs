@@ -53,21 +53,24 @@ impl Tornado {
             hi.max(self.base + self.min_span / 2.0),
         );
         let effects = &self.effects;
+        // Empty rows on top hold the legend: lowest, highest, the base point.
+        let rows = n + style::legend_rows(3, n);
         let mut chart = ChartBuilder::on(root)
             .caption(title, style::title())
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(380)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
+            .build_cartesian_2d(lo..hi, (0..rows - 1).into_segmented())
             .map_err(fail)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(n as usize)
+            .y_labels(rows as usize)
             .y_label_formatter(&|v| match v {
                 // Widest on top: row 0 is drawn at the top of the axis.
-                SegmentValue::CenterOf(i) => effects
-                    .get((n - 1 - *i) as usize)
+                SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
+                    .ok()
+                    .and_then(|row| effects.get(row))
                     .map_or_else(String::new, |e| e.parameter.clone()),
                 _ => String::new(),
             })
@@ -126,10 +129,10 @@ impl Tornado {
         style::reference_line(
             &mut chart,
             base,
-            n,
+            rows,
             words::base_point(&axis_number(base), self.lang),
         )?;
-        style::legend_lower_right(&mut chart)?;
+        style::legend_upper_right(&mut chart)?;
         Ok(())
     }
 }
