@@ -162,6 +162,13 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
         .iter()
         .map(|p| p.key.clone())
         .collect();
+    // What the charts call each parameter: its label (a sweep by an older version has none).
+    let names: Vec<String> = sweep
+        .manifest
+        .parameters
+        .iter()
+        .map(|p| p.label.clone().unwrap_or_else(|| p.key.clone()))
+        .collect();
     let param_values: Vec<Vec<String>> = params
         .iter()
         .map(|p| {
@@ -227,8 +234,8 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
                 name: format!("heatmap-{}", slug(column)),
                 title: words::heatmap_title(label, unit, lang),
                 kind: Kind::Heatmap(Heatmap {
-                    x_parameter: params[0].clone(),
-                    y_parameter: params[1].clone(),
+                    x_parameter: names[0].clone(),
+                    y_parameter: names[1].clone(),
                     x_values: xs,
                     y_values: ys,
                     cells,
@@ -259,9 +266,9 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             charts.push(Chart {
                 name: format!("line-{}", slug(column)),
-                title: words::line_title(label, &params[0], unit, lang),
+                title: words::line_title(label, &names[0], unit, lang),
                 kind: Kind::LineBand(LineBand {
-                    parameter: params[0].clone(),
+                    parameter: names[0].clone(),
                     kpi: kpi.clone(),
                     unit: unit.clone(),
                     points,
@@ -274,7 +281,7 @@ pub fn sweep_charts(sweep: &SweepFolder, lang: Lang) -> Vec<Chart> {
             && let Some(t) = tornado(
                 sweep.manifest.design,
                 &param_values,
-                &params,
+                &names,
                 &values,
                 kpi,
                 unit,

@@ -41,8 +41,20 @@ pub struct Indices {
 type LeverIndices = (String, Vec<(String, Whisker)>);
 
 /// The charts of a sensitivity folder's index table, for the KPIs of `INDEX_KPIS` at every
-/// date the table has them. Empty when the folder has no `sensitivity.csv`.
-pub fn sensitivity_charts(dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
+/// date the table has them. Empty when the folder has no `sensitivity.csv`. Levers are named
+/// by their labels among `parameters` (the sweep's), else by their keys.
+pub fn sensitivity_charts(
+    dir: &Path,
+    parameters: &[crate::sweep::Parameter],
+    lang: Lang,
+) -> Result<Vec<Chart>> {
+    let label = |key: &str| {
+        parameters
+            .iter()
+            .find(|p| p.key == key)
+            .and_then(|p| p.label.clone())
+            .unwrap_or_else(|| key.to_owned())
+    };
     let path = dir.join("sensitivity.csv");
     if !path.is_file() {
         return Ok(Vec::new());
@@ -57,7 +69,7 @@ pub fn sensitivity_charts(dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
             continue; // σ has no interval and is not a ranking index
         }
         let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
-        let (kpi, lever, index) = (r[0].to_owned(), r[1].to_owned(), r[2].to_owned());
+        let (kpi, lever, index) = (r[0].to_owned(), label(&r[1]), r[2].to_owned());
         if !INDEX_KPIS.contains(&kpi.split('@').next().unwrap_or("")) {
             continue;
         }

@@ -70,7 +70,11 @@ pub fn draw_folder(dir: &Path, format: Format, lang: Lang) -> anyhow::Result<Dra
             let sweep = SweepFolder::load(dir)?;
             // A sensitivity folder is a sweep folder with sensitivity.csv: its index charts too.
             let mut charts = chart::sweep_charts(&sweep, lang);
-            charts.extend(chart::sensitivity_charts(dir, lang)?);
+            charts.extend(chart::sensitivity_charts(
+                dir,
+                &sweep.manifest.parameters,
+                lang,
+            )?);
             let drawn = chart::write_charts(dir, &charts, format)?;
             let html = crate::html::sweep_report(&sweep, &drawn, lang);
             (drawn, html)

@@ -102,6 +102,46 @@ pub fn slot<'a>(tree: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> 
     Some(node)
 }
 
+/// A key path as a reader names it: each list index replaced by the item's `name` where the
+/// item has one (`departments[0].capacity` → `departments[commerce].capacity`), so charts
+/// and reports do not make a planner count departments. A path with a quoted key, or one
+/// the tree does not have, stays as written.
+pub fn readable(tree: &Value, path: &str) -> String {
+    let Ok(segments) = parse(path) else {
+        return path.to_owned();
+    };
+    let mut node = tree;
+    let mut out = String::new();
+    for seg in &segments {
+        match seg {
+            Segment::Key(k) => {
+                if k.contains('.') {
+                    return path.to_owned();
+                }
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+                match node.get(k.as_str()) {
+                    Some(next) => node = next,
+                    None => return path.to_owned(),
+                }
+            }
+            Segment::Index(i) => {
+                let Some(item) = node.get(*i) else {
+                    return path.to_owned();
+                };
+                match item.get("name").and_then(Value::as_str) {
+                    Some(name) => out.push_str(&format!("[{name}]")),
+                    None => out.push_str(&format!("[{i}]")),
+                }
+                node = item;
+            }
+        }
+    }
+    out
+}
+
 /// The key path of `tree` closest to a misspelt `path` (`levers.triage.dealy_days` →
 /// `levers.triage.delay_days`), if one is close enough to be a typo.
 pub fn nearest_key(tree: &Value, path: &str) -> Option<String> {
@@ -135,6 +175,32 @@ fn leaf_paths(node: &Value, prefix: String, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn readable_paths_name_list_items_and_keep_what_they_cannot() {
+        let tree = serde_json::json!({
+            "departments": [{"name": "commerce", "capacity": 120}, {"capacity": 5}],
+            "levers": {"triage": {"delay_days": 0}}
+        });
+        assert_eq!(
+            readable(&tree, "departments[0].capacity"),
+            "departments[commerce].capacity"
+        );
+        assert_eq!(
+            readable(&tree, "departments[1].capacity"),
+            "departments[1].capacity"
+        );
+        assert_eq!(
+            readable(&tree, "levers.triage.delay_days"),
+            "levers.triage.delay_days"
+        );
+        assert_eq!(
+            readable(&tree, "departments[7].capacity"),
+            "departments[7].capacity"
+        );
+        assert_eq!(readable(&tree, "nowhere.x"), "nowhere.x");
+    }
+
     use super::*;
 
     #[test]

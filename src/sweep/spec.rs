@@ -85,6 +85,10 @@ pub struct Parameter {
     /// Round sampled values to whole numbers.
     #[serde(default)]
     pub integer: bool,
+    /// How charts and reports name the parameter. Default: the key with each list index
+    /// replaced by the item's name (`departments[commerce].capacity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// `[outputs]`: KPIs the planner wants recorded at every point, beyond the figures' own
@@ -241,13 +245,24 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         let keys: Vec<&str> = file.parameters.iter().map(|q| q.key.as_str()).collect();
         std::sync::Arc::new(p.leaving(&keys))
     });
+    // Each parameter's label: the planner's, else the key with list items named.
+    let parameters: Vec<Parameter> = file
+        .parameters
+        .into_iter()
+        .map(|mut p| {
+            if p.label.is_none() {
+                p.label = Some(keypath::readable(&tree, &p.key));
+            }
+            p
+        })
+        .collect();
     let sweep = Sweep {
         ensemble,
         path: path.to_owned(),
         sha256: crate::scenario::hex_sha256(source.text.as_bytes()),
         master_seed: h.seed.unwrap_or(base.scenario.scenario.seed),
         header: file.sweep,
-        parameters: file.parameters,
+        parameters,
         outputs: file.outputs,
         paths,
         base,

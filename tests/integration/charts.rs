@@ -409,6 +409,13 @@ fn a_sweep_writes_heatmaps_tornados_and_a_report() {
             "{flat} charted: {charts:?}"
         );
     }
+    // Parameters are named by their labels: the department by its name, not its index.
+    let heatmap =
+        std::fs::read_to_string(out.join("charts/heatmap-resolution_rate-2024-11-13.svg")).unwrap();
+    assert!(
+        heatmap.contains("departments[commerce].capacity"),
+        "the department's name on the axis"
+    );
     let report = check_report(&out, &charts);
     let line = report
         .lines()
