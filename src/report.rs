@@ -59,6 +59,9 @@ pub struct CalibrationRow {
 pub struct TargetRow {
     pub id: String,
     pub description: String,
+    /// The briefing's words for it, where the seeds file gives them (`--lang zh`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     pub kpi: Option<String>,
     pub date: Option<Date>,
     pub comparator: String,
@@ -194,6 +197,7 @@ fn target_row(f: &Figure, results: &[RunResult]) -> TargetRow {
     let mut row = TargetRow {
         id: f.id.clone(),
         description: f.description.clone(),
+        description_zh: f.description_zh.clone(),
         kpi: f.kpi.clone(),
         date: f.date,
         comparator,

@@ -35,6 +35,9 @@ pub struct Figure {
     /// FACTS.md id (A1 … D); a letter suffix marks one of several figures under one id.
     pub id: String,
     pub description: String,
+    /// The briefing's own words for the figure, shown by `--lang zh` reports and charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// The KPI (a `metrics.csv` column) this figure is compared with; absent while the model
     /// has no such KPI.
     #[serde(default)]

@@ -104,7 +104,10 @@ pub fn run_charts(run: &RunFolder, lang: Lang) -> Vec<Chart> {
                 "{} {}: {}",
                 t["id"].as_str()?,
                 t["date"].as_str().unwrap_or(""),
-                drawable(t["description"].as_str().unwrap_or(""))
+                drawable(match (lang, t["description_zh"].as_str()) {
+                    (Lang::Zh, Some(zh)) => zh,
+                    _ => t["description"].as_str().unwrap_or(""),
+                })
             );
             Some(GapRow {
                 label: shorten(&label, 44),

@@ -327,7 +327,10 @@ pub fn run_report(run: &RunFolder, drawn: &[Drawn], lang: Lang) -> String {
         .map(|r| {
             vec![
                 text(&r["id"]),
-                text(&r["description"]),
+                match (lang, r["description_zh"].as_str()) {
+                    (Lang::Zh, Some(zh)) => zh.to_owned(),
+                    _ => text(&r["description"]),
+                },
                 text(&r["date"]),
                 format!(
                     "{} {} {}",

@@ -341,6 +341,8 @@ fn a_run_writes_charts_a_report_and_excel_friendly_targets() {
         "<a href=\"#s1\">情景与政策杠杆</a>",
         "<th class=\"l\">编号</th>",
         "@font-face{font-family:'reformsim-sans'",
+        // The target in the briefing's own words (seeds file, description_zh).
+        "年内新增国家级、省级绿色制造示范单位25家以上",
     ] {
         assert!(zh.contains(words), "{words} in the Chinese report");
     }
