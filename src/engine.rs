@@ -86,6 +86,7 @@ impl Simulation {
         world.insert_resource(FirmIndex::default());
         world.insert_resource(Parks::default());
         world.insert_resource(Demography::default());
+        world.insert_resource(crate::model::AboveScaleList::default());
         world.insert_resource(InnovationSettings::from_scenario(s));
         world.insert_resource(Ledger::default());
         world.insert_resource(FundSettings::from_scenario(s));
@@ -340,6 +341,7 @@ impl Simulation {
         self.check_finance()?;
         self.check_projects()?;
         self.check_demography()?;
+        self.check_above_scale_list()?;
         self.check_problems()?;
         self.check_land()
     }
@@ -470,6 +472,27 @@ impl Simulation {
                 demography.entered,
                 demography.exited,
                 demography.live()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The above-scale list is one list: the live firms of an above-scale tier are the live
+    /// firms with the `AboveScale` marker, and their number is the innovation KPIs'
+    /// denominator, through revisions (小升规) and exits.
+    fn check_above_scale_list(&mut self) -> Result<(), String> {
+        let (mut by_tier, mut by_marker, mut mismatched) = (0u64, 0u64, 0u64);
+        let mut q = self.world.query_filtered::<(&crate::model::FirmProfile, Has<crate::model::AboveScale>), Without<Exited>>();
+        for (profile, marked) in q.iter(&self.world) {
+            by_tier += u64::from(profile.tier.is_above_scale());
+            by_marker += u64::from(marked);
+            mismatched += u64::from(profile.tier.is_above_scale() != marked);
+        }
+        let counted = self.world.resource::<InnovationCounts>().above_scale_firms;
+        if mismatched > 0 || by_tier != counted || by_marker != counted {
+            return Err(format!(
+                "above-scale list out of step: {by_tier} firms of an above-scale tier, {by_marker} \
+                 marked, {mismatched} disagree, {counted} counted"
             ));
         }
         Ok(())

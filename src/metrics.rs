@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::model::{
-    Campaign, Clock, Counters, DayTotals, Demography, Departments, FinanceCounts, FundBook,
-    GrantBook, InnovationCounts, LandBook, Ledger, LoanBook, MILLI_MU_PER_MU, MatchmakingState,
-    OrderBook, PROGRAMMES, Parks, PolicyPushState, ProblemTally, Programme,
+    AboveScaleList, Campaign, Clock, Counters, DayTotals, Demography, Departments, FinanceCounts,
+    FundBook, GrantBook, InnovationCounts, LandBook, Ledger, LoanBook, MILLI_MU_PER_MU,
+    MatchmakingState, OrderBook, PROGRAMMES, Parks, PolicyPushState, ProblemTally, Programme,
 };
 
 pub use crate::kpi_catalogue::{KPIS, Kpi, kpi};
@@ -26,6 +26,9 @@ pub struct MetricsRow {
     pub firms: u64,
     pub firms_entered: u64,
     pub firms_exited: u64,
+    pub above_scale_firms: u64,
+    pub firms_promoted_above_scale: u64,
+    pub firms_demoted_above_scale: u64,
     pub firms_visited: u64,
     pub visits: u64,
     pub no_problem_visits: u64,
@@ -98,6 +101,9 @@ impl MetricsRow {
             "firms" => self.firms as f64,
             "firms_entered" => self.firms_entered as f64,
             "firms_exited" => self.firms_exited as f64,
+            "above_scale_firms" => self.above_scale_firms as f64,
+            "firms_promoted_above_scale" => self.firms_promoted_above_scale as f64,
+            "firms_demoted_above_scale" => self.firms_demoted_above_scale as f64,
             "firms_visited" => self.firms_visited as f64,
             "visits" => self.visits as f64,
             "no_problem_visits" => self.no_problem_visits as f64,
@@ -182,6 +188,10 @@ pub struct MetricsLog {
     /// Tickets of either channel made before 1 January of the current year (`tickets_ytd`);
     /// `None` in a year the run started after 1 January.
     tickets_before_new_year: Option<u64>,
+    /// The year of the latest revision of the above-scale list and the ratio of the revised
+    /// list's value added last year to last year's recorded total (1 when no firm joined,
+    /// left or closed): `value_added_growth_ytd` scales its base by it (`comparable_base`).
+    comparable_scale: Option<(i32, f64)>,
 }
 
 impl MetricsLog {
@@ -193,6 +203,7 @@ impl MetricsLog {
             investment_prefix: Vec::with_capacity(days + 1),
             problems_at_campaign_start: None,
             tickets_before_new_year: None,
+            comparable_scale: None,
         };
         log.value_added_prefix.push(0);
         log.investment_prefix.push(0);
@@ -238,6 +249,46 @@ impl MetricsLog {
         }
         let (open, arisen, resolved_before) = self.problems_at_campaign_start?;
         percent(resolved - resolved_before, open + tally.arisen - arisen)
+    }
+
+    /// Notes the revision of the above-scale list made this morning, if any: its list's
+    /// value added last year over the above-scale value added recorded last year. The
+    /// recorded total holds the firms of last year's list, closed ones included; the ratio
+    /// swaps them for this year's list, so the base of growth holds the same firms as the
+    /// numerator (可比口径).
+    fn comparable_base(&mut self, date: Date, revised: Option<(i32, i64)>) {
+        let Some((year, set_last_year)) = revised else {
+            return;
+        };
+        if self.comparable_scale.is_some_and(|(y, _)| y == year) || date.year() != year {
+            return;
+        }
+        let index = |d: Date| d.days_since(self.start).max(0) as usize;
+        let (from, to) = (
+            index(date.start_of_year().one_year_earlier()),
+            index(date.start_of_year()),
+        );
+        let recorded = self.value_added_prefix[to] - self.value_added_prefix[from];
+        self.comparable_scale =
+            (recorded > 0).then(|| (year, set_last_year as f64 / recorded as f64));
+    }
+
+    /// Year-to-date growth of above-scale value added on comparable firms: `ytd_growth`
+    /// with last year's span scaled to this year's list (`comparable_base`).
+    fn value_added_growth(&self, date: Date) -> Option<f64> {
+        let scale = match self.comparable_scale {
+            Some((year, scale)) if year == date.year() => scale,
+            _ => 1.0,
+        };
+        let index = |d: Date| -> Option<usize> { usize::try_from(d.days_since(self.start)).ok() };
+        let prefix = &self.value_added_prefix;
+        let mean = |a: usize, b: usize| (prefix[b + 1] - prefix[a]) as f64 / (b + 1 - a) as f64;
+        let this = mean(index(date.start_of_year())?, index(date)?);
+        let last = mean(
+            index(date.start_of_year().one_year_earlier())?,
+            index(date.one_year_earlier())?,
+        ) * scale;
+        (last > 0.0).then(|| (this / last - 1.0) * 100.0)
     }
 
     /// Growth in % of the daily average from 1 January to `date` over the same span a year
@@ -295,7 +346,12 @@ pub fn record_metrics(
         Res<OrderBook>,
         Res<PolicyPushState>,
     ),
-    (parks, land, projects): (Res<Parks>, Res<LandBook>, Res<crate::model::ProjectBook>),
+    (parks, land, projects, list): (
+        Res<Parks>,
+        Res<LandBook>,
+        Res<crate::model::ProjectBook>,
+        Res<AboveScaleList>,
+    ),
     finance: FinanceBooks,
     mut log: ResMut<MetricsLog>,
 ) {
@@ -313,6 +369,7 @@ pub fn record_metrics(
         floor_used += p.floor_occupied;
     }
     let log = &mut *log;
+    log.comparable_base(clock.date, list.revised);
     let va =
         *log.value_added_prefix.last().expect("starts with 0") + totals.value_added_above_scale;
     log.value_added_prefix.push(va);
@@ -325,6 +382,9 @@ pub fn record_metrics(
         firms: demography.live(),
         firms_entered: demography.entered,
         firms_exited: demography.exited,
+        above_scale_firms: innovation.above_scale_firms,
+        firms_promoted_above_scale: list.promoted,
+        firms_demoted_above_scale: list.demoted,
         firms_visited: c.firms_visited,
         visits: c.visits,
         no_problem_visits: c.no_problem_visits,
@@ -353,7 +413,7 @@ pub fn record_metrics(
         tickets_closed_unsolved: c.tickets_unsolved,
         tickets_ytd: log.since_new_year(clock.date, c.tickets_collected + c.hotline.reported),
         value_added_yuan: totals.value_added_above_scale,
-        value_added_growth_ytd: log.ytd_growth(&log.value_added_prefix, clock.date),
+        value_added_growth_ytd: log.value_added_growth(clock.date),
         investment_yuan: totals.investment,
         investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date),
         disturbance_cost_yuan: c.disturbance_cost_yuan,
@@ -410,6 +470,35 @@ pub fn record_metrics(
 mod tests {
     use super::*;
 
+    /// Two years of above-scale value added, 100 yuan a day in 2023 and 110 in 2024.
+    fn two_years() -> (MetricsLog, Date) {
+        let start = Date::from_ymd(2023, 1, 1).unwrap();
+        let mut log = MetricsLog::new(start, 731);
+        for day in 0..731 {
+            let va = if day < 365 { 100 } else { 110 };
+            let last = *log.value_added_prefix.last().unwrap();
+            log.value_added_prefix.push(last + va);
+        }
+        (log, Date::from_ymd(2024, 9, 30).unwrap())
+    }
+
+    #[test]
+    fn growth_compares_this_years_list_with_the_same_firms_a_year_earlier() {
+        // No revision, or a list whose firms made all of last year's value added: the plain
+        // year-on-year growth, 10 %.
+        let (mut log, date) = two_years();
+        assert!((log.value_added_growth(date).unwrap() - 10.0).abs() < 1e-9);
+        log.comparable_base(Date::from_ymd(2024, 1, 1).unwrap(), Some((2024, 36_500)));
+        assert!((log.value_added_growth(date).unwrap() - 10.0).abs() < 1e-9);
+        // This year's list made only 80 % of last year's total (firms closed or left): its
+        // 110 a day compare with the 80 a day the same firms made, +37.5 %.
+        let (mut log, date) = two_years();
+        log.comparable_base(Date::from_ymd(2024, 1, 1).unwrap(), Some((2024, 29_200)));
+        assert!((log.value_added_growth(date).unwrap() - 37.5).abs() < 1e-9);
+        // The scale belongs to its year: a 2025 date would not use 2024's.
+        assert_eq!(log.comparable_scale.map(|(y, _)| y), Some(2024));
+    }
+
     #[test]
     fn every_kpi_has_a_column_and_a_getter() {
         let row = MetricsRow {
@@ -418,68 +507,71 @@ mod tests {
             firms: 1,
             firms_entered: 2,
             firms_exited: 3,
-            firms_visited: 4,
-            visits: 5,
-            no_problem_visits: 6,
-            tickets_collected: 7,
-            tickets_resolved: 8,
-            tickets_withdrawn: 9,
-            tickets_open: 10,
-            tickets_escalated: 11,
-            resolution_rate: Some(12.0),
-            tickets_revisited: 13,
-            satisfaction_rate: Some(14.0),
-            mean_days_to_resolve: Some(15.0),
-            open_problems: 16,
-            problems_resolved_share: Some(17.0),
-            hotline_tickets: 18,
-            hotline_tickets_resolved: 19,
-            hotline_mean_days_to_resolve: Some(20.0),
-            tickets_closed_unsolved: 21,
-            tickets_ytd: Some(22),
-            value_added_yuan: 23,
-            value_added_growth_ytd: Some(24.0),
-            investment_yuan: 25,
-            investment_growth_ytd: Some(26.0),
-            disturbance_cost_yuan: 27,
-            land_occupancy: Some(28.0),
-            value_added_per_mu: Some(29.0),
-            mean_days_to_obtain_land: Some(30.0),
-            standard_factory_occupancy: Some(31.0),
-            land_requests_waiting: 32,
-            land_reclaimed_mu: 33.0,
-            projects_signed: 34,
-            projects_building: 35,
-            projects_commissioned: 36,
-            projects_failed: 37,
-            project_outlays_yuan: 38,
-            rd_institution_share: Some(39.0),
-            transformation_coverage: Some(40.0),
-            digital_workshops_new: 41,
-            smart_factories_new: 42,
-            green_units_new: 43,
-            rd_institutions_new: 44,
-            fund_size_yuan: 45,
-            fund_deployed_yuan: 46,
-            fund_hard_tech_share: Some(47.0),
-            s_fund_deployed_yuan: 48,
-            s_fund_small_share: Some(49.0),
-            s_fund_hard_tech_share: Some(50.0),
-            firms_financed: 51,
-            finance_problems_relieved: 52,
-            grants_paid_yuan: 53,
-            grants_converted_yuan: 54,
-            loans_issued_yuan: 55,
-            loans_outstanding_yuan: 56,
-            loan_defaults: 57,
-            matchmaking_events: 58,
-            firms_matched: 59,
-            intended_orders_yuan: 60,
-            orders_value_added_yuan: 61,
-            firms_reached_by_push: 62,
-            policy_benefit_takeup: Some(63.0),
-            fiscal_cost_yuan: 64,
-            costs: std::array::from_fn(|i| 65 + i as i64),
+            above_scale_firms: 4,
+            firms_promoted_above_scale: 5,
+            firms_demoted_above_scale: 6,
+            firms_visited: 7,
+            visits: 8,
+            no_problem_visits: 9,
+            tickets_collected: 10,
+            tickets_resolved: 11,
+            tickets_withdrawn: 12,
+            tickets_open: 13,
+            tickets_escalated: 14,
+            resolution_rate: Some(15.0),
+            tickets_revisited: 16,
+            satisfaction_rate: Some(17.0),
+            mean_days_to_resolve: Some(18.0),
+            open_problems: 19,
+            problems_resolved_share: Some(20.0),
+            hotline_tickets: 21,
+            hotline_tickets_resolved: 22,
+            hotline_mean_days_to_resolve: Some(23.0),
+            tickets_closed_unsolved: 24,
+            tickets_ytd: Some(25),
+            value_added_yuan: 26,
+            value_added_growth_ytd: Some(27.0),
+            investment_yuan: 28,
+            investment_growth_ytd: Some(29.0),
+            disturbance_cost_yuan: 30,
+            land_occupancy: Some(31.0),
+            value_added_per_mu: Some(32.0),
+            mean_days_to_obtain_land: Some(33.0),
+            standard_factory_occupancy: Some(34.0),
+            land_requests_waiting: 35,
+            land_reclaimed_mu: 36.0,
+            projects_signed: 37,
+            projects_building: 38,
+            projects_commissioned: 39,
+            projects_failed: 40,
+            project_outlays_yuan: 41,
+            rd_institution_share: Some(42.0),
+            transformation_coverage: Some(43.0),
+            digital_workshops_new: 44,
+            smart_factories_new: 45,
+            green_units_new: 46,
+            rd_institutions_new: 47,
+            fund_size_yuan: 48,
+            fund_deployed_yuan: 49,
+            fund_hard_tech_share: Some(50.0),
+            s_fund_deployed_yuan: 51,
+            s_fund_small_share: Some(52.0),
+            s_fund_hard_tech_share: Some(53.0),
+            firms_financed: 54,
+            finance_problems_relieved: 55,
+            grants_paid_yuan: 56,
+            grants_converted_yuan: 57,
+            loans_issued_yuan: 58,
+            loans_outstanding_yuan: 59,
+            loan_defaults: 60,
+            matchmaking_events: 61,
+            firms_matched: 62,
+            intended_orders_yuan: 63,
+            orders_value_added_yuan: 64,
+            firms_reached_by_push: 65,
+            policy_benefit_takeup: Some(66.0),
+            fiscal_cost_yuan: 67,
+            costs: std::array::from_fn(|i| 68 + i as i64),
         };
         for (i, k) in KPIS.iter().enumerate() {
             assert_eq!(row.get(k.key), Some(i as f64 + 1.0), "{}", k.key);

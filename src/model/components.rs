@@ -28,8 +28,8 @@ pub struct FirmProfile {
     pub shock_sd_per_day: f32,
 }
 
-/// Marks a firm of an above-scale tier (leading, key, above-scale), set at creation (a
-/// firm's tier never changes; entrants are small firms). It puts these firms in a table of
+/// Marks a firm of an above-scale tier (leading, key, above-scale), set at creation and
+/// moved by the yearly revision of the list (小升规, `systems::tier_list`). It puts these firms in a table of
 /// their own, so the loops over above-scale firms alone (`transform_firms`) do not walk the
 /// other two thirds of the city.
 #[derive(Component, Clone, Copy, Debug, Default)]
@@ -57,6 +57,10 @@ pub struct FirmState {
     /// firm cannot expand: production drops the trend from its growth. Infinite for a firm
     /// outside the parks, which is never short of space.
     pub space_log_cap: f64,
+    /// Value added since 1 January (or the firm's start), whole yuan, orders included: the
+    /// size the above-scale list is revised by each 1 January, and the comparable-firm base
+    /// of `value_added_growth_ytd` (`systems::tier_list`).
+    pub value_added_ytd: i64,
 }
 
 impl Default for FirmState {
@@ -70,6 +74,7 @@ impl Default for FirmState {
             disturbed_today: false,
             visited: false,
             space_log_cap: f64::INFINITY,
+            value_added_ytd: 0,
         }
     }
 }

@@ -63,6 +63,20 @@ impl Demography {
     }
 }
 
+/// The above-scale list (规模以上企业名录) and its yearly revision (小升规, `systems::tier_list`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct AboveScaleList {
+    /// Firms moved onto the list by the revisions so far (tier `other` → `above_scale`).
+    pub promoted: u64,
+    /// Firms moved off it (tier `above_scale` → `other`; leading and key firms stay).
+    pub demoted: u64,
+    /// The latest revision: its year and the value added the firms on the revised list
+    /// produced in the year before (whole yuan, live firms only). `value_added_growth_ytd`
+    /// compares this year's list with the same firms a year earlier, as the official figure
+    /// does (可比口径), not with last year's list.
+    pub revised: Option<(i32, i64)>,
+}
+
 /// Daily exit hazards per tier and the entry rate, from `[entry_exit]`.
 #[derive(Resource, Clone, Debug)]
 pub struct EntryExitSettings {

@@ -133,7 +133,6 @@ pub struct MatchmakingState {
 #[derive(Clone, Copy, Debug)]
 pub struct Delivery {
     pub firm: Entity,
-    pub above_scale: bool,
     pub value_added_per_day: f64,
     /// Last day of delivery (inclusive).
     pub last_day: u32,

@@ -37,6 +37,8 @@ pub struct FirmTemplate {
     shock_sd_per_day: f64,
     reference_value_added: f64,
     volatility_size_exponent: f64,
+    /// Value added per day at which a firm is above scale: tiers are drawn on its right side.
+    pub above_scale_value_added: f64,
     /// Where firms settle in the parks and how much space they hold (`[land]`).
     pub land: Land,
 }
@@ -56,6 +58,7 @@ impl FirmTemplate {
             shock_sd_per_day: s.production.volatility / 365f64.sqrt(),
             reference_value_added: pop.value_added_median_yuan.above_scale / 365.0,
             volatility_size_exponent: s.production.volatility_size_exponent,
+            above_scale_value_added: pop.above_scale_value_added_yuan / 365.0,
             land: s.land.clone(),
         }
     }
@@ -71,6 +74,27 @@ impl FirmTemplate {
         self.shock_sd_per_day * relative.powf(-self.volatility_size_exponent)
     }
 
+    /// A firm's value added per day: lognormal around `median`, on its tier's side of the
+    /// above-scale threshold (the statistics decide the tier by size, so a small firm above
+    /// the threshold would be on the list, and an above-scale firm below it off it). Drawn
+    /// by rejection from the firm's own stream; should a tier's median lie so far on the
+    /// wrong side that 64 draws all miss, the firm sits just inside the threshold.
+    fn truncated_size(&self, rng: &mut StreamRng, median: f64, tier: Tier) -> f64 {
+        let threshold = self.above_scale_value_added;
+        let fits = |v: f64| (v >= threshold) == tier.is_above_scale();
+        for _ in 0..64 {
+            let v = median * (self.value_added_sigma * rng.normal()).exp();
+            if fits(v) {
+                return v;
+            }
+        }
+        if tier.is_above_scale() {
+            threshold
+        } else {
+            threshold * 0.999
+        }
+    }
+
     /// Firm `id` of `tier`, its median value added scaled by `size`. Its open problems start
     /// at the steady state of its tier: arrivals at `chance` per day, each open for
     /// `self_resolve_days` on average, so Poisson(chance × self_resolve_days × share).
@@ -80,8 +104,8 @@ impl FirmTemplate {
         let ownership = pick(&self.ownership_cum, rng.uniform());
         let district =
             ((rng.uniform() * f64::from(self.districts)) as u32).min(self.districts - 1) as u8;
-        let median = self.median[tier.index()] * size;
-        let base_value_added = median * (self.value_added_sigma * rng.normal()).exp() / 365.0;
+        let median = self.median[tier.index()] * size / 365.0;
+        let base_value_added = self.truncated_size(&mut rng, median, tier);
         let chance = self.problem_chance[tier.index()];
         let mut state = FirmState::default();
         for (slot, share) in state.latent.iter_mut().zip(self.category_shares) {

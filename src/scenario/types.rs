@@ -191,6 +191,11 @@ pub struct Population {
     /// Spread of log value added within a tier (lognormal sigma).
     #[serde(default = "default_va_sigma")]
     pub value_added_sigma: f64,
+    /// Value added per year at which a firm is above scale (规模以上): the statistical
+    /// threshold of 20 million yuan of revenue times a value-added rate. Tiers are drawn on
+    /// the right side of it, and the list is revised each 1 January (小升规, MODEL.md §14.1).
+    #[serde(default = "default_above_scale_value_added")]
+    pub above_scale_value_added_yuan: f64,
     /// Industrial chains and the share of firms in each; shares sum to 1.
     #[serde(default = "default_chains")]
     pub chains: BTreeMap<String, f64>,
@@ -617,6 +622,11 @@ fn default_va_median() -> PerTier<f64> {
 fn default_va_sigma() -> f64 {
     0.8
 }
+/// 20 million yuan of revenue (NBS's 规模以上 standard since 2011) × 0.25 value added per
+/// yuan of revenue (assumption, range 0.2–0.3: MODEL.md §14.1).
+fn default_above_scale_value_added() -> f64 {
+    5.0e6
+}
 fn default_chains() -> BTreeMap<String, f64> {
     [
         ("electronic_information", 0.22),
@@ -891,6 +901,7 @@ impl Default for Population {
             tier_shares: default_tier_shares(),
             value_added_median_yuan: default_va_median(),
             value_added_sigma: default_va_sigma(),
+            above_scale_value_added_yuan: default_above_scale_value_added(),
             chains: default_chains(),
             ownership: default_ownership(),
             districts: default_districts(),

@@ -117,6 +117,10 @@ fn check_values(s: &Scenario) -> Checker {
         &pop.value_added_median_yuan,
     );
     p.non_negative("population.value_added_sigma", pop.value_added_sigma);
+    p.positive(
+        "population.above_scale_value_added_yuan",
+        pop.above_scale_value_added_yuan,
+    );
     p.shares_map("population.chains", &pop.chains);
     p.shares_map("population.ownership", &pop.ownership);
     if pop.chains.len() > 255 {

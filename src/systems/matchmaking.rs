@@ -6,8 +6,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::model::{
-    Clock, Delivery, Demography, Exited, FirmIndex, FirmProfile, Ledger, MarketSettings,
-    MarketStatus, MatchmakingState, OrderBook, Programme, RunSeed,
+    Clock, Delivery, Demography, Exited, FirmIndex, Ledger, MarketSettings, MarketStatus,
+    MatchmakingState, OrderBook, Programme, RunSeed,
 };
 use crate::rng::{Purpose, StreamRng};
 
@@ -27,7 +27,7 @@ pub fn hold_matchmaking_events(
     index: Res<FirmIndex>,
     mut state: ResMut<MatchmakingState>,
     (mut orders, mut ledger): (ResMut<OrderBook>, ResMut<Ledger>),
-    mut firms: Query<(&FirmProfile, &mut MarketStatus), Without<Exited>>,
+    mut firms: Query<&mut MarketStatus, Without<Exited>>,
 ) {
     let state = &mut *state;
     state.due += settings.events_rate(clock.day);
@@ -58,7 +58,7 @@ pub fn hold_matchmaking_events(
             tries += 1;
             let id = ((rng.uniform() * ids as f64) as usize).min(ids - 1);
             let entity = index.0[id];
-            let Ok((profile, mut status)) = firms.get_mut(entity) else {
+            let Ok(mut status) = firms.get_mut(entity) else {
                 continue;
             };
             if status.last_event == tag {
@@ -78,7 +78,6 @@ pub fn hold_matchmaking_events(
             if value_added > 0.0 {
                 orders.deliveries.push(Delivery {
                     firm: entity,
-                    above_scale: profile.tier.is_above_scale(),
                     value_added_per_day: value_added / f64::from(days),
                     last_day: clock.day + days - 1,
                 });

@@ -2,6 +2,7 @@
 //!
 //! | phase       | system              | what it does each day                                   |
 //! |-------------|---------------------|---------------------------------------------------------|
+//! | Problems    | `revise_above_scale_list` | on 1 January, small firms that outgrew the threshold join the above-scale list and shrunken ones leave (小升规) |
 //! | Problems    | `arise_problems`    | new problems arrive; firms solve some latent ones alone |
 //! | Campaign    | `visit_firms`       | teams make re-visits, then first visits; problems become tickets |
 //! | Triage      | `triage_tickets`    | tickets reach their department (不过夜 or after a delay) |
@@ -64,6 +65,7 @@ mod problems;
 mod production;
 mod projects;
 mod service;
+mod tier_list;
 mod triage;
 mod visits;
 
@@ -91,6 +93,7 @@ pub use problems::arise_problems;
 pub use production::produce;
 pub use projects::run_projects;
 pub use service::serve_tickets;
+pub use tier_list::revise_above_scale_list;
 pub use triage::triage_tickets;
 pub use visits::visit_firms;
 
@@ -132,7 +135,9 @@ pub fn daily_schedule() -> Schedule {
             .chain(),
     );
     schedule.add_systems((
-        arise_problems.in_set(Phase::Problems),
+        (revise_above_scale_list, arise_problems)
+            .chain()
+            .in_set(Phase::Problems),
         visit_firms.in_set(Phase::Campaign),
         triage_tickets.in_set(Phase::Triage),
         (escalate_tickets, serve_tickets)
@@ -185,6 +190,7 @@ pub fn daily_systems_one_by_one() -> Vec<(&'static str, Schedule)> {
         };
     }
     one_by_one![
+        revise_above_scale_list,
         arise_problems,
         visit_firms,
         triage_tickets,

@@ -5,14 +5,16 @@
 use bevy_ecs::prelude::*;
 
 use super::production::whole_yuan;
-use crate::model::{Clock, DayTotals, Exited, OrderBook};
+use crate::model::{Clock, DayTotals, Exited, FirmProfile, FirmState, OrderBook};
 
-// Add today's value added from orders to the day's totals; drop finished or orphaned orders.
+// Add today's value added from orders to the day's totals and to each firm's own value added
+// this year (it counts towards the firm's size and, while the firm is above scale, towards
+// above-scale value added); drop finished or orphaned orders.
 pub fn deliver_orders(
     clock: Res<Clock>,
     mut book: ResMut<OrderBook>,
     mut totals: ResMut<DayTotals>,
-    live: Query<(), Without<Exited>>,
+    mut live: Query<(&FirmProfile, &mut FirmState), Without<Exited>>,
 ) {
     if book.deliveries.is_empty() {
         return;
@@ -20,12 +22,13 @@ pub fn deliver_orders(
     let today = clock.day;
     let (mut above_scale, mut all) = (0i64, 0i64);
     book.deliveries.retain(|d| {
-        if live.get(d.firm).is_err() {
+        let Ok((profile, mut state)) = live.get_mut(d.firm) else {
             return false;
-        }
+        };
         let yuan = whole_yuan(d.value_added_per_day);
         all += yuan;
-        if d.above_scale {
+        state.value_added_ytd += yuan;
+        if profile.tier.is_above_scale() {
             above_scale += yuan;
         }
         d.last_day > today

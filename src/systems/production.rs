@@ -59,6 +59,7 @@ pub fn produce(
                 profiles.iter().zip(states).zip(&open).zip(&growth)
             {
                 let out = day_output(state, profile, settings, open, growth);
+                state.value_added_ytd += out.value_added;
                 day.totals.firms += 1;
                 day.totals.open_problems += u64::from(out.open_problems);
                 if profile.tier.is_above_scale() {

@@ -23,3 +23,4 @@ mod roles;
 mod sensitivity;
 mod sweep;
 mod systems;
+mod tier_list;
