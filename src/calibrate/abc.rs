@@ -112,21 +112,28 @@ where
         .map(|k| {
             let values = prior_draw(master_seed, k, priors);
             let simulated = simulate(&values, k);
-            let distance = distance(targets, &simulated);
-            let errors = targets
-                .iter()
-                .zip(&simulated)
-                .map(|(t, s)| s.map_or(f64::NAN, |v| scaled_error(t, v)))
-                .collect();
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-            Draw {
-                values,
-                simulated,
-                errors,
-                distance,
-            }
+            Draw::new(values, simulated, targets)
         })
         .collect()
+}
+
+impl Draw {
+    /// A draw's parameter values and simulated figures, scored against the observed ones.
+    pub fn new(values: Vec<f64>, simulated: Vec<Option<f64>>, targets: &[Target]) -> Draw {
+        let distance = distance(targets, &simulated);
+        let errors = targets
+            .iter()
+            .zip(&simulated)
+            .map(|(t, s)| s.map_or(f64::NAN, |v| scaled_error(t, v)))
+            .collect();
+        Draw {
+            values,
+            simulated,
+            errors,
+            distance,
+        }
+    }
 }
 
 /// Keeps the `keep` nearest draws (ties broken by draw index), weighted by the Epanechnikov

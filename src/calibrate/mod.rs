@@ -10,6 +10,7 @@ mod objective;
 pub mod optimise;
 mod scenario_file;
 pub mod spec;
+mod sweep_draws;
 
 use std::sync::Mutex;
 
@@ -162,6 +163,19 @@ pub fn calibrate_abc(c: &Calibration, progress: &(dyn Fn(u64) + Sync)) -> Result
     if let Some(m) = first_error.lock().ok().and_then(|e| e.clone()) {
         bail!("{m}");
     }
+    abc_outcome(c, draws)
+}
+
+/// `calibrate --method abc --from-sweep DIR`: the same posterior from the draws a sweep of
+/// the calibration file ran (`sweep::from_calibration`), read from its runs table.
+pub fn calibrate_abc_from_sweep(c: &Calibration, dir: &std::path::Path) -> Result<AbcOutcome> {
+    let draws = sweep_draws::read(c, dir)?;
+    abc_outcome(c, draws)
+}
+
+/// Keeps the nearest draws and adjusts them.
+fn abc_outcome(c: &Calibration, draws: Vec<abc::Draw>) -> Result<AbcOutcome> {
+    let priors = c.prior_ranges();
     let distances: Vec<f64> = draws.iter().map(|d| d.distance).collect();
     let posterior = abc::accept(&distances, c.abc.keep());
     if posterior.kept.len() < 2 {

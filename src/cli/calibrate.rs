@@ -42,6 +42,12 @@ pub struct CalibrateArgs {
     /// with identification.csv saying what the figures pin down.
     #[arg(long, value_enum, default_value_t = Method::NelderMead)]
     pub method: Method,
+    /// With `--method abc`: read the draws from a finished sweep of this file instead of
+    /// running them here. `reformsim sweep FILE` runs a calibration file's draws as a sweep
+    /// (output/sweeps/<name>-draws), with `--resume`, `--shard`, `--merge` and `--slurm`;
+    /// the posterior is the same, to the byte.
+    #[arg(long, value_name = "DIR")]
+    pub from_sweep: Option<PathBuf>,
     /// Language of the charts' text.
     #[arg(long, value_enum, default_value_t = crate::kpi_catalogue::Lang::En)]
     pub lang: crate::kpi_catalogue::Lang,
@@ -56,6 +62,12 @@ pub enum Method {
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
     let c = calibrate::load(&args.file)?;
+    if args.from_sweep.is_some() && args.method != Method::Abc {
+        return Err(anyhow::anyhow!(
+            "--from-sweep reads ABC draws: add `--method abc` (Nelder–Mead chooses its points as it goes)"
+        )
+        .into());
+    }
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join("calibration")
@@ -203,7 +215,19 @@ fn calibrate_abc(
         .build()
         .context("cannot start the worker threads")?;
     let runs_end = c.runs_end();
-    if !args.quiet {
+    if let Some(dir) = &args.from_sweep {
+        if !args.quiet {
+            println!(
+                "{}: ABC over {} parameter(s), the {} draws the sweep in {} ran, keeping the nearest {} against {} figure(s)",
+                c.header.name,
+                c.parameters.len(),
+                c.abc.draws,
+                dir.display(),
+                c.abc.keep(),
+                c.targets.len(),
+            );
+        }
+    } else if !args.quiet {
         println!(
             "{}: ABC over {} parameter(s), {} prior draws (one run each, to {runs_end}), keeping the nearest {} against {} figure(s)",
             c.header.name,
@@ -225,10 +249,16 @@ fn calibrate_abc(
             p.tick(done);
         }
     };
-    let outcome = pool.install(|| calibrate::calibrate_abc(c, &tick))?;
-    if let Ok(p) = progress.lock() {
-        p.finish();
-    }
+    let outcome = match &args.from_sweep {
+        Some(dir) => calibrate::calibrate_abc_from_sweep(c, dir)?,
+        None => {
+            let outcome = pool.install(|| calibrate::calibrate_abc(c, &tick))?;
+            if let Ok(p) = progress.lock() {
+                p.finish();
+            }
+            outcome
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
     let dir = folder.path();
     write_atomic(

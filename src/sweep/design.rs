@@ -64,7 +64,7 @@ impl Designer {
             _ => parameters
                 .iter()
                 .enumerate()
-                .map(|(j, p)| value_at(p, self.unit(i, j)))
+                .map(|(j, p)| value_at(p, self.unit(i, j), self.design))
                 .collect(),
         }
     }
@@ -92,6 +92,9 @@ impl Designer {
                 )
             }
             Design::Morris => self.morris[i as usize][j],
+            // The stream and coordinates of ABC's prior draw i (`calibrate::abc::prior_draw`),
+            // so a calibration file's draws run as a sweep are the same draws.
+            Design::Prior => StreamRng::new(self.seed, Purpose::Abc, i, 0).uniform_nth(j as u64),
         }
     }
 }
@@ -101,13 +104,26 @@ fn json(v: &toml::Value) -> Value {
 }
 
 /// A parameter's value at unit coordinate u: one of its `values`, or a point of its range
-/// (each whole number equally likely when `integer`).
-fn value_at(p: &Parameter, u: f64) -> Value {
+/// (each whole number equally likely when `integer`). With a `distribution`, or in the
+/// `prior` design, u is the quantile of the prior over the range, rounded for integers, as
+/// `calibrate::abc::PriorRange` draws it.
+fn value_at(p: &Parameter, u: f64, design: Design) -> Value {
     if let Some(values) = &p.values {
         let k = ((u * values.len() as f64) as usize).min(values.len() - 1);
         return json(&values[k]);
     }
     let (min, max) = (p.min.unwrap_or(0.0), p.max.unwrap_or(0.0));
+    if p.distribution.is_some() || design == Design::Prior {
+        let prior = crate::calibrate::abc::PriorRange {
+            distribution: p
+                .distribution
+                .unwrap_or(crate::priors::Distribution::Uniform),
+            low: min,
+            high: max,
+            integer: p.integer,
+        };
+        return number(prior.quantile(u), p.integer);
+    }
     if p.integer {
         let (lo, hi) = (min.round(), max.round());
         number((lo + (u * (hi - lo + 1.0)).floor()).min(hi), true)

@@ -450,7 +450,13 @@ fn one_run(
             .collect();
         format!("design point {point} ({}) {m}", at.join(", "))
     })?;
-    let seed = replicate_seed(sweep.master_seed, k);
+    // Replicate k's seed at every point, or with `seed_per_point` the run's own: run r gets
+    // replicate seed r (runs are fewer than 2³², `MAX_RUNS`).
+    let seed = if sweep.header.seed_per_point {
+        replicate_seed(sweep.master_seed, run as u32)
+    } else {
+        replicate_seed(sweep.master_seed, k)
+    };
     // The base scenario's posterior, if it names one, less the keys the sweep sets.
     let mut scenario = scenario;
     scenario.ensemble = sweep.ensemble.clone();

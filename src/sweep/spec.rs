@@ -31,6 +31,10 @@ pub enum Design {
     /// Morris screening: `samples` trajectories on an 8-level grid, each of
     /// parameters + 1 points (`sensitivity::morris`).
     Morris,
+    /// `samples` independent draws from each parameter's prior (`distribution` over
+    /// `min`–`max`), point i from its own stream: the draws of `reformsim calibrate --method
+    /// abc`, which runs a calibration file's draws as this design (`from_calibration`).
+    Prior,
 }
 
 /// Levels of the Morris grid: fine enough that μ* ranks the Ishigami inputs with x1 first
@@ -61,6 +65,15 @@ pub struct Header {
     /// scenario's seed.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// Every run its own seed (run r: replicate seed r), instead of replicate k having the
+    /// same seed at every point. Independent noise across points is what a posterior by
+    /// rejection needs; the shared seeds of the default make points easier to compare.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seed_per_point: bool,
+    /// Ends every run on this date instead of the base scenario's end (a run that only
+    /// needs the figures up to a date stops there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<crate::date::Date>,
 }
 
 fn one() -> u32 {
@@ -85,6 +98,10 @@ pub struct Parameter {
     /// Round sampled values to whole numbers.
     #[serde(default)]
     pub integer: bool,
+    /// How a sampling design spreads the range: `uniform` (default) or `log_uniform`
+    /// (every order of magnitude equally likely; needs min > 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<crate::priors::Distribution>,
     /// How charts and reports name the parameter. Default: the key with each list index
     /// replaced by the item's name (`departments[commerce].capacity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,6 +165,9 @@ pub const MAX_RUNS: u64 = 100_000_000;
 /// Reads and checks a sweep file and its base scenario.
 pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
     let source = Source::read(path)?;
+    if is_calibration_file(&source.text) {
+        return from_calibration(path);
+    }
     let file: SweepFile = source.parse()?;
     let mut problems = Vec::new();
     let h = &file.sweep;
@@ -220,7 +240,22 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
             return Err(errors);
         }
     };
-    let tree = serde_json::to_value(&base.scenario).expect("a scenario always serialises");
+    let mut base = base;
+    let mut tree = serde_json::to_value(&base.scenario).expect("a scenario always serialises");
+    if let Some(end) = h.end {
+        if end < base.scenario.scenario.start {
+            problems.push(Problem::new(
+                "sweep.end",
+                format!(
+                    "{end} is before the base scenario's start, {}",
+                    base.scenario.scenario.start
+                ),
+            ));
+        } else {
+            set_end(&mut tree, end);
+            base.scenario.scenario.end = end;
+        }
+    }
 
     let mut paths = Vec::new();
     for (i, p) in file.parameters.iter().enumerate() {
@@ -283,6 +318,71 @@ pub fn load(path: &Path) -> Result<Sweep, InputErrors> {
         return Err(source.place(problems));
     }
     Ok(sweep)
+}
+
+/// Moves a scenario tree's end date.
+fn set_end(tree: &mut Value, end: crate::date::Date) {
+    let path = keypath::parse("scenario.end").expect("a valid key path");
+    if let Some(slot) = keypath::slot(tree, &path) {
+        *slot = serde_json::to_value(end).expect("a date serialises");
+    }
+}
+
+/// A calibration file (a `[calibration]` table and no `[sweep]`): `reformsim sweep` runs its
+/// ABC draws.
+fn is_calibration_file(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text)
+        .is_ok_and(|t| t.contains_key("calibration") && !t.contains_key("sweep"))
+}
+
+/// The sweep of a calibration file's ABC draws (`reformsim calibrate --method abc`): one
+/// point per prior draw, each run once with the draw's own seed, to the last figure's date,
+/// without the base scenario's posterior (the draws are what a posterior is made from). Run
+/// with `reformsim sweep FILE`, its shards, `--resume` and `--slurm` like any sweep, then
+/// `reformsim calibrate FILE --method abc --from-sweep DIR` keeps the nearest draws: the
+/// same posterior, to the byte, as running the draws in one process.
+pub fn from_calibration(path: &Path) -> Result<Sweep, InputErrors> {
+    let c = crate::calibrate::load(path)?;
+    let mut base = c.base.clone();
+    base.scenario.scenario.end = c.runs_end();
+    let parameters = c
+        .parameters
+        .iter()
+        .map(|p| Parameter {
+            key: p.key.clone(),
+            values: None,
+            min: Some(p.min),
+            max: Some(p.max),
+            integer: p.integer,
+            distribution: Some(
+                p.distribution
+                    .unwrap_or(crate::priors::Distribution::Uniform),
+            ),
+            label: Some(keypath::readable(&c.tree, &p.key)),
+        })
+        .collect();
+    Ok(Sweep {
+        path: path.to_owned(),
+        sha256: c.sha256.clone(),
+        header: Header {
+            name: format!("{}-draws", c.header.name),
+            description: Some(format!("the ABC draws of calibration `{}`", c.header.name)),
+            scenario: c.header.scenario.clone(),
+            design: Design::Prior,
+            samples: Some(c.abc.draws),
+            replicates: 1,
+            seed: Some(c.master_seed),
+            seed_per_point: true,
+            end: Some(c.runs_end()),
+        },
+        parameters,
+        outputs: Outputs::default(),
+        paths: c.paths.clone(),
+        base,
+        tree: c.tree.clone(),
+        master_seed: c.master_seed,
+        ensemble: None,
+    })
 }
 
 /// `[outputs]`: every KPI is one of metrics.csv's columns (with "did you mean"), every date
@@ -370,6 +470,18 @@ fn check_parameter(
             Vec::new()
         }
     };
+    match (p.distribution, &p.values) {
+        (Some(_), Some(_)) => errors.push((
+            "distribution",
+            "a distribution spreads a `min`–`max` range; `values` are taken as listed".to_owned(),
+        )),
+        (Some(crate::priors::Distribution::LogUniform), None)
+            if p.min.is_some_and(|m| m.is_nan() || m <= 0.0) =>
+        {
+            errors.push(("distribution", "log_uniform needs min > 0".to_owned()));
+        }
+        _ => {}
+    }
     let range = p.values.is_none();
     for v in candidates {
         if let Err(m) = apply(tree, &[(&segments, v.clone())]) {

@@ -121,6 +121,91 @@ fn abc_pins_down_what_the_figures_see_and_leaves_the_rest_at_its_prior() {
     assert!((total - 1.0).abs() < 1e-9, "weights sum to {total}");
 }
 
+#[test]
+fn abc_draws_run_as_a_sharded_sweep_give_the_same_posterior_to_the_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = abc_file(tmp.path());
+    let here = tmp.path().join("here");
+    reformsim()
+        .arg("calibrate")
+        .arg(&file)
+        .args(["--method", "abc", "--quiet", "--no-charts", "--out"])
+        .arg(&here)
+        .assert()
+        .success();
+    // The same file through the sweep machinery: two shards, merged, then read back.
+    let (shards, merged, read_back) = (
+        tmp.path().join("shards"),
+        tmp.path().join("merged"),
+        tmp.path().join("from-sweep"),
+    );
+    for shard in ["1/2", "2/2"] {
+        reformsim()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--shard", shard, "--quiet", "--no-charts", "--out"])
+            .arg(&shards)
+            .assert()
+            .success();
+    }
+    // Reading a folder of shards, not a finished sweep, is refused with what to do.
+    reformsim()
+        .arg("calibrate")
+        .arg(&file)
+        .args(["--method", "abc", "--quiet", "--from-sweep"])
+        .arg(&shards)
+        .arg("--out")
+        .arg(tmp.path().join("refused"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("merge"));
+    reformsim()
+        .arg("merge")
+        .arg(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(&merged, "manifest.json")).unwrap();
+    assert_eq!(manifest["design"], "prior");
+    assert_eq!(manifest["runs"], 160);
+    reformsim()
+        .arg("calibrate")
+        .arg(&file)
+        .args(["--method", "abc", "--quiet", "--no-charts", "--from-sweep"])
+        .arg(&merged)
+        .arg("--out")
+        .arg(&read_back)
+        .assert()
+        .success();
+    for name in [
+        "posterior.csv",
+        "identification.csv",
+        "predictive.csv",
+        "draws.csv",
+        "calibration.json",
+    ] {
+        assert!(
+            read(&here, name) == read(&read_back, name),
+            "{name} differs"
+        );
+    }
+    // A sweep of another calibration (here: more draws) is not this one's.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("draws = 160", "draws = 161")).unwrap();
+    reformsim()
+        .arg("calibrate")
+        .arg(&file)
+        .args(["--method", "abc", "--quiet", "--from-sweep"])
+        .arg(&merged)
+        .arg("--out")
+        .arg(tmp.path().join("other"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did not run the draws"));
+}
+
 /// The small city naming `posterior` (an absolute path: the city is copied out).
 fn city_with_posterior(
     dir: &Path,
