@@ -4,9 +4,9 @@
 //! Rust literals, so that calibration and ensembles can draw from them (docs/MODEL.md §4).
 //!
 //! `reformsim validate seeds/priors.toml` checks the file: every key names a number of the
-//! scenario, every range is finite and holds its value, every prior has a source. A test
-//! checks that each value is the scenario's default, so the file and the code cannot drift
-//! apart while the defaults still live in the code.
+//! scenario, every range is finite and holds its value, every prior has a source. The file is
+//! compiled in and is where these parameters' defaults live: each scenario default of a key
+//! it lists is `shipped(key)`, so the value, its range and its source are one entry.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,25 @@ use serde_json::Value;
 use crate::input::{InputErrors, Problem, Source};
 use crate::scenario::Scenario;
 use crate::sweep::keypath;
+
+/// seeds/priors.toml as shipped: the defaults of the parameters it lists.
+const SHIPPED_PRIORS: &str = include_str!("../seeds/priors.toml");
+
+/// The default of an assumed parameter: its `value` in seeds/priors.toml. The scenario's
+/// default functions call it, so a parameter's value is written once, beside its range and
+/// source. The file is compiled in (a planner changes a value in a scenario, not here);
+/// its tests check it parses and that every key names a scenario number.
+pub fn shipped(key: &str) -> f64 {
+    static VALUES: std::sync::LazyLock<std::collections::BTreeMap<String, f64>> =
+        std::sync::LazyLock::new(|| {
+            let file: PriorsFile =
+                toml::from_str(SHIPPED_PRIORS).expect("seeds/priors.toml parses (tested)");
+            file.priors.into_iter().map(|p| (p.key, p.value)).collect()
+        });
+    *VALUES
+        .get(key)
+        .unwrap_or_else(|| panic!("seeds/priors.toml has no prior for `{key}`"))
+}
 
 /// A priors file: `[[prior]]` tables.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -135,13 +135,13 @@ fn default_smart_initial() -> f64 {
     0.009
 }
 fn default_workshop_rate() -> f64 {
-    0.015
+    crate::priors::shipped("innovation.workshop_rate_per_year")
 }
 fn default_smart_rate() -> f64 {
-    0.06
+    crate::priors::shipped("innovation.smart_factory_rate_per_year")
 }
 fn default_green_rate() -> f64 {
-    0.02
+    crate::priors::shipped("innovation.green_rate_per_year")
 }
 fn default_green_initial() -> f64 {
     0.04
@@ -153,7 +153,7 @@ fn default_smart_cost() -> f64 {
     3.0e7
 }
 fn default_subsidy_response() -> f64 {
-    5.0
+    crate::priors::shipped("innovation.subsidy_response")
 }
 fn default_grant_response() -> f64 {
     0.5

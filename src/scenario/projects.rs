@@ -92,40 +92,40 @@ impl Default for InvestmentLevers {
 }
 
 fn default_min_size() -> f64 {
-    5.0e7
+    crate::priors::shipped("investment.projects.min_size_yuan")
 }
 fn default_max_size() -> f64 {
-    3.0e10
+    crate::priors::shipped("investment.projects.max_size_yuan")
 }
 fn default_tail() -> f64 {
-    1.6
+    crate::priors::shipped("investment.projects.size_tail_exponent")
 }
 fn default_approval_days() -> f64 {
-    120.0
+    crate::priors::shipped("investment.projects.approval_days")
 }
 fn default_finance_days() -> f64 {
-    45.0
+    crate::priors::shipped("investment.projects.finance_days")
 }
 fn default_construction_days() -> f64 {
-    365.0
+    crate::priors::shipped("investment.projects.construction_days_at_100m")
 }
 fn default_construction_elasticity() -> f64 {
-    0.25
+    crate::priors::shipped("investment.projects.construction_size_elasticity")
 }
 fn default_max_construction() -> f64 {
     1825.0
 }
 fn default_sf_max() -> f64 {
-    2.0e8
+    crate::priors::shipped("investment.projects.standard_factory_max_yuan")
 }
 fn default_sf_construction_share() -> f64 {
-    0.2
+    crate::priors::shipped("investment.projects.standard_factory_construction_share")
 }
 fn default_give_up_days() -> f64 {
-    730.0
+    crate::priors::shipped("investment.projects.give_up_days")
 }
 fn default_va_per_yuan() -> f64 {
-    0.15
+    crate::priors::shipped("investment.projects.value_added_per_yuan_year")
 }
 fn default_signed() -> BTreeMap<String, f64> {
     [("2017", 0.13), ("2023", 0.34)]

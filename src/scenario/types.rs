@@ -625,7 +625,7 @@ fn default_va_sigma() -> f64 {
 /// 20 million yuan of revenue (NBS's 规模以上 standard since 2011) × 0.25 value added per
 /// yuan of revenue (assumption, range 0.2–0.3: MODEL.md §14.1).
 fn default_above_scale_value_added() -> f64 {
-    5.0e6
+    crate::priors::shipped("population.above_scale_value_added_yuan")
 }
 fn default_chains() -> BTreeMap<String, f64> {
     [
@@ -651,7 +651,7 @@ fn default_districts() -> u32 {
     23
 }
 fn default_arrivals() -> f64 {
-    0.755
+    crate::priors::shipped("problems.arrivals_per_firm_year")
 }
 fn default_tier_multiplier() -> PerTier<f64> {
     PerTier {
@@ -673,25 +673,25 @@ fn default_category_shares() -> PerCategory<f64> {
     }
 }
 fn default_self_resolve_days() -> f64 {
-    180.0
+    crate::priors::shipped("problems.self_resolve_days")
 }
 fn default_trend_growth() -> f64 {
-    0.041
+    crate::priors::shipped("production.trend_growth")
 }
 fn default_drag() -> f64 {
-    0.03
+    crate::priors::shipped("production.drag_per_open_problem")
 }
 fn default_volatility() -> f64 {
-    0.10
+    crate::priors::shipped("production.volatility")
 }
 fn default_volatility_size_exponent() -> f64 {
-    0.18
+    crate::priors::shipped("production.volatility_size_exponent")
 }
 fn default_investment_share() -> f64 {
-    0.18
+    crate::priors::shipped("investment.share_of_value_added")
 }
 fn default_blocked_share() -> f64 {
-    0.5
+    crate::priors::shipped("investment.blocked_share")
 }
 fn default_campaign_start() -> Date {
     Date::from_ymd(2024, 9, 1).expect("valid date")
@@ -731,19 +731,19 @@ fn default_revisit_delay() -> u32 {
     14
 }
 fn default_patience() -> f64 {
-    15.0
+    crate::priors::shipped("levers.revisits.patience_days")
 }
 fn default_satisfaction_half_life() -> f64 {
     15.0
 }
 fn default_satisfied_if_unsolved() -> f64 {
-    0.3
+    crate::priors::shipped("levers.revisits.satisfied_if_unsolved")
 }
 fn default_hotline_report_share() -> f64 {
-    0.04
+    crate::priors::shipped("levers.hotline.report_share")
 }
 fn default_unsolved_share() -> f64 {
-    0.05
+    crate::priors::shipped("levers.resolution.unsolved_share")
 }
 fn default_service_cv() -> f64 {
     1.5
@@ -868,7 +868,7 @@ fn default_evaluation_interval() -> u32 {
     365
 }
 fn default_new_land_share() -> f64 {
-    0.02
+    crate::priors::shipped("levers.land.new_land_share_per_year")
 }
 fn default_reclaim_share() -> f64 {
     0.2
