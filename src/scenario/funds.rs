@@ -253,7 +253,7 @@ fn default_milestone_days() -> u32 {
     730
 }
 fn default_milestone_growth() -> f64 {
-    0.15
+    crate::priors::shipped("funds.milestone_growth")
 }
 fn default_loan() -> PerTier<f64> {
     PerTier {
@@ -273,25 +273,25 @@ fn default_loan_rate() -> f64 {
     0.04
 }
 fn default_uptake() -> f64 {
-    0.3
+    crate::priors::shipped("funds.loan_uptake_per_year")
 }
 fn default_subsidy_response() -> f64 {
     1.0
 }
 fn default_default_rate() -> f64 {
-    0.04
+    crate::priors::shipped("funds.default_rate_per_year")
 }
 fn default_points_half_life() -> f64 {
     40.0
 }
 fn default_per_problem() -> f64 {
-    0.5
+    crate::priors::shipped("funds.default_per_open_problem")
 }
 fn default_recovery() -> f64 {
-    0.3
+    crate::priors::shipped("funds.loan_recovery_share")
 }
 fn default_investment_per_yuan() -> f64 {
-    0.8
+    crate::priors::shipped("funds.investment_per_yuan")
 }
 fn default_spend_days() -> u32 {
     365

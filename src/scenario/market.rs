@@ -156,28 +156,28 @@ fn default_orders_mean() -> f64 {
     4.2e6
 }
 fn default_orders_sigma() -> f64 {
-    1.0
+    crate::priors::shipped("market.orders_sigma")
 }
 fn default_va_share() -> f64 {
-    0.25
+    crate::priors::shipped("market.value_added_share_of_sales")
 }
 fn default_delivery_days() -> u32 {
     180
 }
 fn default_takeup_apply() -> f64 {
-    0.40
+    crate::priors::shipped("market.takeup_with_application")
 }
 fn default_takeup_auto() -> f64 {
-    0.95
+    crate::priors::shipped("market.takeup_without_application")
 }
 fn default_problem_relief() -> f64 {
     100_000.0
 }
 fn default_finance_relief() -> f64 {
-    0.3
+    crate::priors::shipped("market.arrears_finance_relief")
 }
 fn default_cost_relief() -> f64 {
-    0.1
+    crate::priors::shipped("market.fee_cost_relief")
 }
 fn default_mm_start() -> Date {
     Date::from_ymd(2024, 9, 1).expect("valid date")
@@ -192,7 +192,7 @@ fn default_firms_per_event() -> u32 {
     40
 }
 fn default_conversion() -> f64 {
-    0.3
+    crate::priors::shipped("levers.market.matchmaking.conversion_rate")
 }
 fn default_event_cost() -> f64 {
     200_000.0
@@ -217,7 +217,7 @@ fn default_fee_cost() -> f64 {
     20.0e6
 }
 fn default_exit_rate() -> f64 {
-    0.05
+    crate::priors::shipped("entry_exit.exit_rate_per_year")
 }
 fn default_exit_tier() -> PerTier<f64> {
     PerTier {
@@ -228,25 +228,25 @@ fn default_exit_tier() -> PerTier<f64> {
     }
 }
 fn default_exit_problem() -> f64 {
-    0.01
+    crate::priors::shipped("entry_exit.exit_per_open_problem")
 }
 fn default_exit_finance() -> f64 {
-    0.10
+    crate::priors::shipped("entry_exit.exit_per_finance_problem")
 }
 fn default_decline() -> f64 {
-    0.10
+    crate::priors::shipped("entry_exit.decline_threshold")
 }
 fn default_exit_decline() -> f64 {
-    0.10
+    crate::priors::shipped("entry_exit.exit_if_declining")
 }
 fn default_exit_space() -> f64 {
-    0.05
+    crate::priors::shipped("entry_exit.exit_if_short_of_space")
 }
 fn default_entry_rate() -> f64 {
-    0.0437
+    crate::priors::shipped("entry_exit.entry_rate_per_year")
 }
 fn default_entrant_size() -> f64 {
-    0.5
+    crate::priors::shipped("entry_exit.entrant_size")
 }
 
 impl Default for Market {

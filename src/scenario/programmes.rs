@@ -123,16 +123,16 @@ fn default_rd_initial() -> PerTier<f64> {
     }
 }
 fn default_rd_rate() -> f64 {
-    0.06
+    crate::priors::shipped("innovation.rd_rate_per_year")
 }
 fn default_transforming_initial() -> f64 {
-    0.45
+    crate::priors::shipped("innovation.transforming_initial_share")
 }
 fn default_workshop_initial() -> f64 {
-    0.028
+    crate::priors::shipped("innovation.workshop_initial_share")
 }
 fn default_smart_initial() -> f64 {
-    0.009
+    crate::priors::shipped("innovation.smart_factory_initial_share")
 }
 fn default_workshop_rate() -> f64 {
     crate::priors::shipped("innovation.workshop_rate_per_year")
@@ -144,28 +144,28 @@ fn default_green_rate() -> f64 {
     crate::priors::shipped("innovation.green_rate_per_year")
 }
 fn default_green_initial() -> f64 {
-    0.04
+    crate::priors::shipped("innovation.green_initial_share")
 }
 fn default_workshop_cost() -> f64 {
-    5.0e6
+    crate::priors::shipped("innovation.workshop_cost_yuan")
 }
 fn default_smart_cost() -> f64 {
-    3.0e7
+    crate::priors::shipped("innovation.smart_factory_cost_yuan")
 }
 fn default_subsidy_response() -> f64 {
     crate::priors::shipped("innovation.subsidy_response")
 }
 fn default_grant_response() -> f64 {
-    0.5
+    crate::priors::shipped("innovation.grant_response_per_million")
 }
 fn default_rd_bonus() -> f64 {
-    0.005
+    crate::priors::shipped("innovation.rd_growth_bonus")
 }
 fn default_workshop_bonus() -> f64 {
-    0.01
+    crate::priors::shipped("innovation.workshop_growth_bonus")
 }
 fn default_smart_bonus() -> f64 {
-    0.02
+    crate::priors::shipped("innovation.smart_factory_growth_bonus")
 }
 fn default_workshop_subsidy() -> f64 {
     0.10

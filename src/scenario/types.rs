@@ -620,7 +620,7 @@ fn default_va_median() -> PerTier<f64> {
     }
 }
 fn default_va_sigma() -> f64 {
-    0.8
+    crate::priors::shipped("population.value_added_sigma")
 }
 /// 20 million yuan of revenue (NBS's 规模以上 standard since 2011) × 0.25 value added per
 /// yuan of revenue (assumption, range 0.2–0.3: MODEL.md §14.1).
@@ -716,7 +716,7 @@ fn default_round_every_days() -> u32 {
     365
 }
 fn default_no_problem_visit_cost() -> f64 {
-    0.25
+    crate::priors::shipped("levers.campaign.no_problem_visit_cost_days")
 }
 fn default_escalation_days() -> u32 {
     7
