@@ -18,8 +18,8 @@ pub fn read(c: &Calibration, dir: &Path) -> Result<Vec<Draw>> {
     let manifest_path = dir.join("manifest.json");
     if !manifest_path.is_file() {
         bail!(
-            "{} holds no finished sweep (no manifest.json): run `reformsim sweep {}` first, \
-             and `reformsim sweep --merge` if it ran in shards",
+            "{} holds no finished sweep (no manifest.json): run `reformsim sweep {}` first \
+             (if it ran in shards, `reformsim merge` them into one folder)",
             dir.display(),
             c.path.display()
         );
@@ -30,7 +30,7 @@ pub fn read(c: &Calibration, dir: &Path) -> Result<Vec<Draw>> {
         .with_context(|| format!("{} is not a sweep manifest", manifest_path.display()))?;
     if found.shard.is_some() {
         bail!(
-            "{} is one shard's manifest; merge the shards first (`reformsim sweep --merge`)",
+            "{} is one shard's manifest; merge the shards first (`reformsim merge DIR --out MERGED`)",
             manifest_path.display()
         );
     }

@@ -221,9 +221,10 @@ fn default_exit_rate() -> f64 {
 }
 fn default_exit_tier() -> PerTier<f64> {
     PerTier {
-        leading: 0.02,
-        key: 0.05,
-        above_scale: 0.2,
+        leading: crate::priors::shipped("entry_exit.exit_tier_multiplier.leading"),
+        key: crate::priors::shipped("entry_exit.exit_tier_multiplier.key"),
+        above_scale: crate::priors::shipped("entry_exit.exit_tier_multiplier.above_scale"),
+        // By definition: a firm of tier `other` is the unit.
         other: 1.0,
     }
 }

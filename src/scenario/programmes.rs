@@ -116,9 +116,10 @@ fn default_count_from() -> Date {
 }
 fn default_rd_initial() -> PerTier<f64> {
     PerTier {
-        leading: 0.95,
-        key: 0.80,
-        above_scale: 0.45,
+        leading: crate::priors::shipped("innovation.rd_initial_share.leading"),
+        key: crate::priors::shipped("innovation.rd_initial_share.key"),
+        above_scale: crate::priors::shipped("innovation.rd_initial_share.above_scale"),
+        // By definition: small firms are outside the innovation targets until they join the above-scale list.
         other: 0.0,
     }
 }

@@ -613,10 +613,10 @@ fn default_tier_shares() -> PerTier<f64> {
 }
 fn default_va_median() -> PerTier<f64> {
     PerTier {
-        leading: 3.0e9,
-        key: 4.0e8,
-        above_scale: 6.0e7,
-        other: 4.0e6,
+        leading: crate::priors::shipped("population.value_added_median_yuan.leading"),
+        key: crate::priors::shipped("population.value_added_median_yuan.key"),
+        above_scale: crate::priors::shipped("population.value_added_median_yuan.above_scale"),
+        other: crate::priors::shipped("population.value_added_median_yuan.other"),
     }
 }
 fn default_va_sigma() -> f64 {
@@ -655,9 +655,10 @@ fn default_arrivals() -> f64 {
 }
 fn default_tier_multiplier() -> PerTier<f64> {
     PerTier {
-        leading: 3.0,
-        key: 2.0,
-        above_scale: 1.3,
+        leading: crate::priors::shipped("problems.tier_multiplier.leading"),
+        key: crate::priors::shipped("problems.tier_multiplier.key"),
+        above_scale: crate::priors::shipped("problems.tier_multiplier.above_scale"),
+        // By definition: a firm of tier `other` is the unit.
         other: 1.0,
     }
 }
