@@ -287,8 +287,13 @@ fn calibrate_abc(
     }
     folder.commit()?;
     if !args.quiet {
+        let how = if args.from_sweep.is_some() {
+            "read from the sweep"
+        } else {
+            "run"
+        };
         println!(
-            "{} draws in {seconds:.1} s; kept {} within {} tolerance units",
+            "{} draws {how} in {seconds:.1} s; kept {} within {} tolerance units",
             c.abc.draws,
             outcome.posterior.kept.len(),
             fmt_value(outcome.posterior.epsilon)
