@@ -32,6 +32,8 @@ pub const IDENTIFICATION: &str = "identification";
 pub const LEVER_ILLUSTRATIONS: &str = "lever-illustrations";
 /// One land lever changed at a time, the same way (§9.7).
 pub const LAND_ILLUSTRATIONS: &str = "land-illustrations";
+/// The above-scale list's yearly revisions in the baseline (§14.1).
+pub const TIER_LIST: &str = "tier-list";
 
 /// The shipped posterior's identification table, as `calibrate --method abc` wrote it.
 pub const IDENTIFICATION_CSV: &str = "seeds/posterior-identification.csv";
@@ -122,7 +124,56 @@ pub fn blocks(
             LAND_ILLUSTRATIONS,
             illustrations_table(s, &LAND_ILLUSTRATIONS_TABLE)?,
         ),
+        (TIER_LIST, tier_list_table(results)),
     ])
+}
+
+/// Each 1 January revision of the above-scale list in the baseline: firms on the list after
+/// it, firms that joined (小升规) and left at it, and the share with an R&D institution
+/// before and after (newcomers join with none). Mean over the replicates (90 % interval).
+pub fn tier_list_table(results: &[RunResult]) -> String {
+    let mut out = String::from(
+        "| revision | above-scale firms after it | joined (小升规) | left | `rd_institution_share` the evening before → after |\n\
+         |---|---|---|---|---|\n",
+    );
+    let Some(first) = results.first().and_then(|r| r.rows.first()) else {
+        return out;
+    };
+    let last = results
+        .first()
+        .and_then(|r| r.rows.last())
+        .map_or(first.date, |r| r.date);
+    let mut year = first.date.year() + 1;
+    while let Some(day) = Date::from_ymd(year, 1, 1).filter(|d| *d <= last) {
+        let eve = day.add_days(-1);
+        let at = |kpi: &str, d: Date| values_at(results, kpi, d);
+        let change = |kpi: &str| -> Vec<f64> {
+            at(kpi, day)
+                .iter()
+                .zip(at(kpi, eve))
+                .map(|(a, b)| a - b)
+                .collect()
+        };
+        let cell = |v: &[f64], digits: usize| {
+            spread(v).map_or_else(String::new, |s| {
+                format!(
+                    "{:.digits$} ({:.digits$} – {:.digits$})",
+                    s.mean, s.p05, s.p95
+                )
+            })
+        };
+        let mean = |v: &[f64]| spread(v).map_or(f64::NAN, |s| s.mean);
+        out.push_str(&format!(
+            "| {day} | {} | {} | {} | {:.2} % → {:.2} % |\n",
+            cell(&at("above_scale_firms", day), 0),
+            cell(&change("firms_promoted_above_scale"), 0),
+            cell(&change("firms_demoted_above_scale"), 0),
+            mean(&at("rd_institution_share", eve)),
+            mean(&at("rd_institution_share", day)),
+        ));
+        year += 1;
+    }
+    out
 }
 
 /// A change of one lever in MODEL.md's illustrations: its label and what it does to the

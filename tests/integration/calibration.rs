@@ -100,7 +100,7 @@ fn the_computed_tables_in_model_md_are_what_fresh_runs_give() {
     let (loaded, results) = baseline_runs();
     let doc = std::fs::read_to_string(common::root().join("docs/MODEL.md")).unwrap();
     let fresh = blocks(&common::root(), loaded, results).unwrap();
-    assert_eq!(fresh.len(), 8);
+    assert_eq!(fresh.len(), 9);
     for (name, fresh) in fresh {
         let shown = block(&doc, name).unwrap_or_else(|| panic!("MODEL.md has no `{name}` block"));
         assert!(
