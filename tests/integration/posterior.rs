@@ -22,6 +22,29 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
 }
 
+/// The files `calibrate --method abc` writes (charts aside).
+const ABC_FILES: [&str; 5] = [
+    "posterior.csv",
+    "identification.csv",
+    "predictive.csv",
+    "draws.csv",
+    "calibration.json",
+];
+
+/// `calibrate FILE --method abc --from-sweep DIR` refused: exit 1, saying `why`.
+fn from_sweep_is_refused(file: &Path, dir: &Path, out: &Path, why: &str) {
+    reformsim()
+        .arg("calibrate")
+        .arg(file)
+        .args(["--method", "abc", "--quiet", "--from-sweep"])
+        .arg(dir)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(why));
+}
+
 /// An ABC file beside `recovery_setup`'s city: the arrival rate (which A2 pins down) and the
 /// drag (which none of A1, A2, A5 sees before the growth figures).
 fn abc_file(dir: &Path) -> std::path::PathBuf {
@@ -85,13 +108,7 @@ fn abc_pins_down_what_the_figures_see_and_leaves_the_rest_at_its_prior() {
             .success()
             .stdout("");
     }
-    for name in [
-        "posterior.csv",
-        "identification.csv",
-        "predictive.csv",
-        "draws.csv",
-        "calibration.json",
-    ] {
+    for name in ABC_FILES {
         assert!(read(&a, name) == read(&b, name), "{name} differs");
     }
     let json: serde_json::Value = serde_json::from_slice(&read(&a, "calibration.json")).unwrap();
@@ -149,16 +166,7 @@ fn abc_draws_run_as_a_sharded_sweep_give_the_same_posterior_to_the_byte() {
             .success();
     }
     // Reading a folder of shards, not a finished sweep, is refused with what to do.
-    reformsim()
-        .arg("calibrate")
-        .arg(&file)
-        .args(["--method", "abc", "--quiet", "--from-sweep"])
-        .arg(&shards)
-        .arg("--out")
-        .arg(tmp.path().join("refused"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("merge"));
+    from_sweep_is_refused(&file, &shards, &tmp.path().join("refused"), "merge");
     reformsim()
         .arg("merge")
         .arg(&shards)
@@ -179,13 +187,7 @@ fn abc_draws_run_as_a_sharded_sweep_give_the_same_posterior_to_the_byte() {
         .arg(&read_back)
         .assert()
         .success();
-    for name in [
-        "posterior.csv",
-        "identification.csv",
-        "predictive.csv",
-        "draws.csv",
-        "calibration.json",
-    ] {
+    for name in ABC_FILES {
         assert!(
             read(&here, name) == read(&read_back, name),
             "{name} differs"
@@ -194,16 +196,12 @@ fn abc_draws_run_as_a_sharded_sweep_give_the_same_posterior_to_the_byte() {
     // A sweep of another calibration (here: more draws) is not this one's.
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("draws = 160", "draws = 161")).unwrap();
-    reformsim()
-        .arg("calibrate")
-        .arg(&file)
-        .args(["--method", "abc", "--quiet", "--from-sweep"])
-        .arg(&merged)
-        .arg("--out")
-        .arg(tmp.path().join("other"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("did not run the draws"));
+    from_sweep_is_refused(
+        &file,
+        &merged,
+        &tmp.path().join("other"),
+        "did not run the draws",
+    );
 }
 
 /// The small city naming `posterior` (an absolute path: the city is copied out).
