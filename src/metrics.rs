@@ -280,27 +280,20 @@ impl MetricsLog {
             Some((year, scale)) if year == date.year() => scale,
             _ => 1.0,
         };
-        let index = |d: Date| -> Option<usize> { usize::try_from(d.days_since(self.start)).ok() };
-        let prefix = &self.value_added_prefix;
-        let mean = |a: usize, b: usize| (prefix[b + 1] - prefix[a]) as f64 / (b + 1 - a) as f64;
-        let this = mean(index(date.start_of_year())?, index(date)?);
-        let last = mean(
-            index(date.start_of_year().one_year_earlier())?,
-            index(date.one_year_earlier())?,
-        ) * scale;
-        (last > 0.0).then(|| (this / last - 1.0) * 100.0)
+        self.ytd_growth(&self.value_added_prefix, date, scale)
     }
 
     /// Growth in % of the daily average from 1 January to `date` over the same span a year
-    /// earlier; `None` unless both spans were simulated in full.
-    fn ytd_growth(&self, prefix: &[i64], date: Date) -> Option<f64> {
+    /// earlier, that span's total scaled by `base_scale` (1 but for comparable firms,
+    /// `value_added_growth`); `None` unless both spans were simulated in full.
+    fn ytd_growth(&self, prefix: &[i64], date: Date, base_scale: f64) -> Option<f64> {
         let index = |d: Date| -> Option<usize> { usize::try_from(d.days_since(self.start)).ok() };
         let this_start = index(date.start_of_year())?;
         let this_end = index(date)?;
         let last_start = index(date.start_of_year().one_year_earlier())?;
         let last_end = index(date.one_year_earlier())?;
         let mean = |a: usize, b: usize| (prefix[b + 1] - prefix[a]) as f64 / (b + 1 - a) as f64;
-        let last = mean(last_start, last_end);
+        let last = mean(last_start, last_end) * base_scale;
         (last > 0.0).then(|| (mean(this_start, this_end) / last - 1.0) * 100.0)
     }
 }
@@ -415,7 +408,7 @@ pub fn record_metrics(
         value_added_yuan: totals.value_added_above_scale,
         value_added_growth_ytd: log.value_added_growth(clock.date),
         investment_yuan: totals.investment,
-        investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date),
+        investment_growth_ytd: log.ytd_growth(&log.investment_prefix, clock.date, 1.0),
         disturbance_cost_yuan: c.disturbance_cost_yuan,
         rd_institution_share: percent(innovation.with_rd_institution, innovation.above_scale_firms),
         transformation_coverage: percent(innovation.covered, innovation.above_scale_firms),
